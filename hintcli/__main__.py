@@ -1,0 +1,3 @@
+from hintcli.cli import main
+
+main()

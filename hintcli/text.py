@@ -1,0 +1,123 @@
+"""Japanese text normalization, shared by the corpus, search and themes.
+
+Both sides of every comparison (the report and what the user types) go through
+`normalize`, so that width, script and spelling variants do not decide whether
+a passage is found:
+
+* Unicode NFKC (full-width ASCII and digits, half-width katakana), lower case;
+* katakana folded to hiragana, long-vowel marks dropped (サポーター = さぽた);
+* spelling variants of the same word folded to one form (引きこもり = ひきこもり,
+  繋がる = つながる, 子供 = 子ども, 話し合い = 話合い, 障がい = 障害 ...);
+* white space removed; punctuation kept only as a boundary (see `runs`).
+
+Also: `sanitize` makes arbitrary user text safe to echo to a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Katakana ァ..ヶ (U+30A1..U+30F6) map to hiragana by a fixed offset.
+_KATA_TO_HIRA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}
+_KATA_TO_HIRA[0x30FD] = 0x309D  # ヽ → ゝ
+_KATA_TO_HIRA[0x30FE] = 0x309E  # ヾ → ゞ
+# Long-vowel marks and the dashes a transcription confuses them with.
+for _c in "ー―‐ｰ":
+    _KATA_TO_HIRA[ord(_c)] = None
+
+# Variants folded after kana folding, so patterns are written in hiragana.
+# Order matters: longer, more specific forms first.
+_VARIANTS: tuple[tuple[str, str], ...] = (
+    ("引き籠もり", "ひきこもり"),
+    ("引き籠り", "ひきこもり"),
+    ("引籠もり", "ひきこもり"),
+    ("引籠り", "ひきこもり"),
+    ("引きこもり", "ひきこもり"),
+    ("引き篭もり", "ひきこもり"),
+    ("引篭もり", "ひきこもり"),
+    ("ひき籠もり", "ひきこもり"),
+    ("ひきこもる", "ひきこもり"),
+    ("引きこもる", "ひきこもり"),
+    ("引き籠もる", "ひきこもり"),
+    ("籠も", "こも"),
+    ("籠", "こも"),
+    ("篭も", "こも"),
+    ("繋", "つな"),
+    ("子供", "子ども"),
+    ("こども", "子ども"),
+    ("話し合", "話合"),
+    ("打ち合わせ", "打合せ"),
+    ("打ち合せ", "打合せ"),
+    ("打合わせ", "打合せ"),
+    ("問い合わせ", "問合せ"),
+    ("問い合せ", "問合せ"),
+    ("引き継", "引継"),
+    ("引き受", "引受"),
+    ("取り組", "取組"),
+    ("受け入れ", "受入"),
+    ("受入れ", "受入"),
+    ("申し込", "申込"),
+    ("障がい", "障害"),
+    ("障碍", "障害"),
+    ("燃えつき", "燃え尽き"),
+    ("もえつき", "燃え尽き"),
+    ("ねぎら", "労"),
+    ("出会", "出合"),
+    ("話しを", "話を"),
+    ("わかる", "分かる"),
+    ("わから", "分から"),
+    ("わかっ", "分かっ"),
+    ("できる", "出来る"),
+    ("できな", "出来な"),
+    ("できて", "出来て"),
+    ("できた", "出来た"),
+    ("できそ", "出来そ"),
+)
+_VARIANT_RE = re.compile("|".join(re.escape(a) for a, _ in _VARIANTS))
+_VARIANT_MAP = dict(_VARIANTS)
+
+_SPACE_RE = re.compile(r"\s+")
+# Everything that is not a letter, digit or kana separates runs of text.
+_BOUNDARY_RE = re.compile(r"[^\w\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+|_")
+
+# C0/C1 controls (keeping tab and newline), and escape sequences: CSI, OSC, and
+# two-character escapes. Applied before anything user-typed is echoed.
+_ESCAPE_RE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b[@-Z\\-_]"  # other two-character escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def normalize(text: str) -> str:
+    """The one form in which the report and queries are compared."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.translate(_KATA_TO_HIRA)
+    text = _SPACE_RE.sub("", text)
+    return _VARIANT_RE.sub(lambda m: _VARIANT_MAP[m.group(0)], text)
+
+
+def runs(normalized: str) -> list[str]:
+    """Split normalized text at punctuation into runs of letters, digits and kana."""
+    return [r for r in _BOUNDARY_RE.split(normalized) if r]
+
+
+def is_kanji(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def is_hiragana(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u309f"
+
+
+def sanitize(text: str) -> str:
+    """User text made safe to print: no escape sequences, no control characters.
+
+    Undecodable bytes that arrive as surrogate escapes are replaced too.
+    """
+    text = _ESCAPE_RE.sub("", text)
+    text = _CONTROL_RE.sub("", text)
+    return text.encode("utf-8", "replace").decode("utf-8")
