@@ -11,7 +11,12 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .corpus import Corpus, DataError, load
+
+if TYPE_CHECKING:
+    from .search import Searcher
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -29,3 +34,11 @@ def data_dir() -> Path:
 @lru_cache(maxsize=1)
 def load_corpus() -> Corpus:
     return load(data_dir())
+
+
+@lru_cache(maxsize=1)
+def load_searcher() -> Searcher:
+    from .search import Searcher
+    from .thesaurus import load_thesaurus
+
+    return Searcher(load_corpus(), load_thesaurus(data_dir() / "thesaurus.toml"))

@@ -22,9 +22,12 @@ import unicodedata
 _KATA_TO_HIRA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}
 _KATA_TO_HIRA[0x30FD] = 0x309D  # ヽ → ゝ
 _KATA_TO_HIRA[0x30FE] = 0x309E  # ヾ → ゞ
-# Long-vowel marks and the dashes a transcription confuses them with.
-for _c in "ー―‐ｰ":
-    _KATA_TO_HIRA[ord(_c)] = None
+# A long-vowel mark (or a dash standing in for one) inside a katakana word is
+# kept, since メール is not める; at the end of a word it is an optional spelling
+# (サポーター = サポータ) and is dropped. Applied before kana folding.
+_KATAKANA = "ァ-ヴ"
+_LONG_INSIDE_RE = re.compile(f"(?<=[{_KATAKANA}])[ー―‐-](?=[{_KATAKANA}])")
+_LONG_FINAL_RE = re.compile(f"(?<=[{_KATAKANA}])[ー―‐](?![{_KATAKANA}ー―‐])")
 
 # Variants folded after kana folding, so patterns are written in hiragana.
 # Order matters: longer, more specific forms first.
@@ -95,6 +98,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def normalize(text: str) -> str:
     """The one form in which the report and queries are compared."""
     text = unicodedata.normalize("NFKC", text).lower()
+    text = _LONG_INSIDE_RE.sub("ー", text)
+    text = _LONG_FINAL_RE.sub("", text)
     text = text.translate(_KATA_TO_HIRA)
     text = _SPACE_RE.sub("", text)
     return _VARIANT_RE.sub(lambda m: _VARIANT_MAP[m.group(0)], text)

@@ -1,0 +1,85 @@
+"""The thesaurus: everyday and professional words mapped to the report's vocabulary.
+
+``data/thesaurus.toml`` holds ``[[entry]]`` tables of ``words`` (how people say
+it), ``report`` (the report's words for it) and a ``topic``. When a normalized
+query contains one of an entry's words, the entry's report words join the
+query with a lower weight (see search.py).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .corpus import DataError, _read_toml, _Table
+from .text import normalize
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    word: str  # the user's word, as written in the thesaurus
+    term: str  # a report word, as written in the thesaurus
+    key: str  # normalized `term`
+
+
+@dataclass(frozen=True, slots=True)
+class ThesaurusEntry:
+    words: tuple[str, ...]
+    report: tuple[str, ...]
+    topic: str
+    keys: tuple[str, ...]  # normalized words
+    targets: tuple[str, ...]  # normalized report words
+
+
+class Thesaurus:
+    def __init__(self, entries: tuple[ThesaurusEntry, ...]) -> None:
+        self.entries = entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def expand(self, normalized_query: str) -> list[Expansion]:
+        """Report words for every thesaurus word the query contains, each once."""
+        out: dict[str, Expansion] = {}
+        for e in self.entries:
+            for word, key in zip(e.words, e.keys, strict=True):
+                if key in normalized_query:
+                    for term, target in zip(e.report, e.targets, strict=True):
+                        if target not in out and target not in normalized_query:
+                            out[target] = Expansion(word, term, target)
+                    break
+        return list(out.values())
+
+
+def load_thesaurus(path: Path) -> Thesaurus:
+    try:
+        root = _Table(path, _read_toml(path), "ファイル全体")
+    except tomllib.TOMLDecodeError as e:  # pragma: no cover - _read_toml wraps it
+        raise DataError(path, str(e)) from None
+    root.check_keys({"entry"})
+    entries = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(root.tables("entry")):
+        t = _Table(path, raw, f"{i + 1} 番目の [[entry]]")
+        t.check_keys({"words", "report", "topic"})
+        words = t.str_list("words")
+        t.label = f"{i + 1} 番目の [[entry]]（{words[0]}）"
+        report = t.str_list("report")
+        keys = tuple(normalize(w) for w in words)
+        for word, key in zip(words, keys, strict=True):
+            if not key:
+                raise t.fail(f"words の「{word}」は正規化すると空になります")
+            if key in seen and seen[key] != i:
+                raise t.fail(f"words の「{word}」は {seen[key] + 1} 番目の [[entry]] にもあります")
+            seen[key] = i
+        entries.append(
+            ThesaurusEntry(
+                words=words,
+                report=report,
+                topic=t.str("topic", required=False) or "",
+                keys=keys,
+                targets=tuple(normalize(r) for r in report),
+            )
+        )
+    return Thesaurus(tuple(entries))
