@@ -241,7 +241,7 @@ class _Table:
                 and set(item) == {"original", "corrected"}
                 and all(isinstance(v, str) and v for v in item.values())
             ):
-                raise self.fail(f"{key} の各項目は {{ original = \"…\", corrected = \"…\" }} です")
+                raise self.fail(f'{key} の各項目は {{ original = "…", corrected = "…" }} です')
             if item["corrected"] not in text:
                 raise self.fail(f"訂正後の「{item['corrected']}」が本文にありません")
             out.append(Fix(item["original"], item["corrected"]))
@@ -412,7 +412,14 @@ def load(data_dir: Path, extra: Iterable[Source] = ()) -> Corpus:
                 raise DataError(p, f"number = {scene.number} ですが、ファイル名は場面{n} です")
             if n in scenes:  # a second source adds to a scene the report defines
                 old = scenes[n]
-                scene = Scene(old.number, old.title, old.page, old.page_end, old.entries + scene.entries, old.title_fixes)
+                scene = Scene(
+                    old.number,
+                    old.title,
+                    old.page,
+                    old.page_end,
+                    old.entries + scene.entries,
+                    old.title_fixes,
+                )
             scenes[n] = scene
         p = source.path / "stories.toml"
         if p.exists() or source.name == "report":
@@ -435,6 +442,8 @@ def load(data_dir: Path, extra: Iterable[Source] = ()) -> Corpus:
         unknown = [t for t in e.themes if t not in names]
         if unknown:
             raise DataError(
-                e.file, f"未定義のテーマ「{'」「'.join(unknown)}」（themes.toml にあるのは: {'、'.join(sorted(names))}）", e.id
+                e.file,
+                f"未定義のテーマ「{'」「'.join(unknown)}」（themes.toml: {'、'.join(sorted(names))}）",
+                e.id,
             )
     return Corpus(tuple(ordered), scenes, themes, tuple(sections), tuple(stories), about)

@@ -1,33 +1,43 @@
 """Ranking the report's entries for a free-text situation.
 
-How a query is matched (every step on `text.normalize`d strings):
+How a query is matched (every string goes through `text.normalize` first):
 
-1. **Terms.** The query is cut at punctuation into runs; each run yields its
-   character bigrams and trigrams, and its kanji and Latin unigrams. Japanese
-   has no spaces, so n-grams stand in for words: 「会えない」 shares 会え/えな/ない
-   with 「会えなくても」, and a typo (燃え付き) still shares 燃え with 燃え尽き.
+1. **Terms.** Japanese has no spaces, so the query is cut into words by
+   script: a run of kanji is a word (母親, 来所), so is a katakana word
+   (セルフケア) or a run of Latin letters and digits (SNS). Each word and each
+   of its bigrams is a term, so 「相談対応」 also finds 相談 and 対応. A single
+   kanji with its first kana is a verb or adjective stem (会え, 休ま). Hiragana
+   is mostly grammar and counts little; bigrams across a word and its
+   particle (人が, 親か) are not made at all.
 2. **Thesaurus.** Everyday words in the query add the report's words for
-   them (しんどい → 燃え尽き, 疲弊 ...), as whole phrases with a lower weight.
-3. **BM25.** Each term is weighted by its rarity in the corpus, so that words
-   found everywhere here (本人, 支援, 相談, 家族) count little and a two-character
+   them (しんどい → 燃え尽き, 疲弊 ...) as whole phrases with a lower weight.
+3. **Typos.** A short query word the report does not contain is aligned with
+   rapidfuzz to the report's text; a close spelling (燃え付き → 燃え尽き) joins
+   the query like a thesaurus word.
+4. **BM25.** Each term is weighted by its rarity, so that words found
+   everywhere here (本人, 支援, 相談, 家族) count little and a two-character
    keyword and a long sentence are scored alike. An entry's heading and its
-   scene's title count too, with lower weight than its own text.
-4. **Lifts.** rapidfuzz compares the query with hint headings, practice
-   categories, story sections and scene titles: an entry under a heading the
-   query closely matches is lifted. A scene whose 具体例 the query resembles
-   lifts that scene's hints and suggestions a little.
-5. **Floor.** An entry is shown only if it matches at least one distinctive
-   term of the query and scores above a fraction of the best; an off-topic
-   query finds nothing rather than noise.
+   scene's title count too, less than its own text.
+5. **Lifts.** rapidfuzz compares the query with every heading (hint headings,
+   practice categories, story sections): the entries under a heading the
+   query closely matches are lifted. The query is also scored against each
+   part (場面1–6, the practices, the stories) as a whole; the entries of the
+   part it describes best are lifted a little, so that a situation finds its
+   scene's hints and not only the sentences that share its words.
+6. **Floor.** An entry is shown only if it matches a distinctive word of the
+   query (or the whole of a one-word query) and scores at least a fraction
+   of the best entry: an off-topic query finds nothing rather than noise.
 
-There is no index to build: the normalized corpus is one string, and each
-query term's occurrences are found with `str.find`, which for a corpus this
-size (and ten times it) is faster than loading a prebuilt index.
+There is no index to build or load: the normalized corpus is one string, and
+each query term's occurrences are found with `str.find`, which for this corpus
+(and ten times it) takes a few milliseconds.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,39 +45,49 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .corpus import Corpus, Entry
-from .text import is_hiragana, is_kanji, normalize, runs
+from .text import is_hiragana, normalize, runs
 from .thesaurus import Thesaurus
 
-# Field weights: an entry's own text, its heading, its scene/part title.
-BODY, HEADING, CONTEXT = 0, 1, 2
-FIELD_WEIGHT = (1.0, 0.6, 0.25)
-
+FIELD_WEIGHT = (1.0, 0.6, 0.25)  # an entry's own text, its heading, its scene's title
 K1, B = 1.2, 0.5
 MAX_QUERY_CHARS = 1000  # a pasted case note longer than this is matched on its start
 
-W_UNIGRAM = 0.25  # a kanji or Latin character alone
+# Term weights, relative to a bigram of a word.
 W_BIGRAM = 1.0
-W_TRIGRAM = 0.5  # on top of its bigrams: rewards contiguous matches
-HIRAGANA_FACTOR = 0.45  # all-hiragana n-grams are mostly grammar (して, こと)
-# A kanji next to a particle (人が, に会) straddles two words: little signal.
-PARTICLES = frozenset("がのをにはでとへもや")
-PARTICLE_FACTOR = 0.25
-W_EXPANSION = 0.7  # a thesaurus expansion, relative to a bigram
+W_WORD = 0.5  # a whole word of three or more characters, on top of its bigrams
+W_SOLO = 0.6  # a word of one kanji (親, 母, 夫)
+W_UNIGRAM = 0.25  # one kanji of a longer word
+W_EXPANSION = 0.7  # a thesaurus phrase
+W_TYPO = 0.8  # the report's spelling of a mistyped word
+HIRAGANA_FACTOR = 0.45  # hiragana n-grams are mostly grammar (して, こと)
+PARTICLES = frozenset("がのをにはでとへもやかな")
 
 HEADING_LIFT = 0.9  # × best score, for a heading the query matches exactly
 HEADING_SIM_FLOOR = 0.6
-SCENE_LIFT = 0.25  # × best score, for the scene whose 具体例 the query resembles
+PART_LIFT = 0.25  # × best score, for the entries of the part the query matches best
+PART_FLOOR = 0.5  # parts scoring under this fraction of the best part are not lifted
 
-STRONG_IDF = 1.2  # a term this rare counts as distinctive (df < ~30% of entries)
+STRONG_IDF = 1.2  # a word part this rare is distinctive (in fewer than ~30% of entries)
 RELATIVE_FLOOR = 0.12  # an entry must score this fraction of the best one
+TYPO_MIN_RATIO = 74.0  # rapidfuzz score for a spelling to count as a typo of a word
+
+_WORD_RE = re.compile(
+    r"(?P<kanji>[\u3400-\u9fff\uf900-\ufaff々]+)|(?P<latin>[a-z0-9]+)|(?P<kana>[\u3040-\u309fー]+)"
+)
+_KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
+
+# Term roles: what part of the query a term stands for.
+WORD, GRAM, KGRAM, STEM, CHAR, KANA = "word", "gram", "kgram", "stem", "char", "kana"
+EXPANSION, TYPO = "thesaurus", "typo"
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
     text: str  # normalized
     weight: float
-    via: str | None = None  # the thesaurus word that added it
-    shown: str | None = None  # the report word as the thesaurus writes it
+    role: str
+    via: str | None = None  # for thesaurus and typo terms: the query word behind it
+    word: int = -1  # for a word's bigrams: which word of the query
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +95,7 @@ class Hit:
     """One query term found in an entry, and what it added to the score."""
 
     term: str
+    role: str
     via: str | None
     score: float
 
@@ -83,20 +104,22 @@ class Hit:
 class Result:
     entry: Entry
     score: float
-    hits: tuple[Hit, ...]
-    parts: dict[str, float] = field(default_factory=dict)  # bm25, heading, scene
+    hits: tuple[Hit, ...]  # best first
+    parts: dict[str, float] = field(default_factory=dict)  # bm25, heading, part
 
     def highlight_terms(self) -> list[str]:
-        """Normalized terms worth highlighting in the entry's text (longest first)."""
-        terms = {h.term for h in self.hits if len(h.term) >= 2}
+        """Normalized terms worth highlighting in the entry's text, longest first."""
+        terms = {h.term for h in self.hits if len(h.term) >= 2 and h.role != KANA}
         return sorted(terms, key=len, reverse=True)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Query:
     raw: str
     normalized: str
-    terms: list[Term]
+    terms: tuple[Term, ...]
+    words: tuple[str, ...]
+    single_word: bool  # the whole query is one word: any match of it counts
 
 
 class Searcher:
@@ -106,6 +129,7 @@ class Searcher:
         self.entries = corpus.entries
         self.n = len(self.entries)
 
+        # One string holding every entry's fields, and where each field starts.
         segments: list[str] = []
         self._seg_doc: list[int] = []
         self._seg_field: list[int] = []
@@ -125,18 +149,20 @@ class Searcher:
             self._seg_start.append(pos)
             pos += len(s) + 1
         self._blob = "\x00".join(segments)
+        self._segments = segments
 
-        # Anchors for the fuzzy lifts: each distinct heading and the entries under it.
-        self._anchors: dict[str, list[int]] = {}
+        # Headings, each with the entries under it.
+        self._headings: dict[str, list[int]] = {}
         for i, e in enumerate(self.entries):
             if e.heading:
-                self._anchors.setdefault(normalize(e.heading), []).append(i)
-        self._scene_of = [e.scene for e in self.entries]
-        self._examples_by_scene: dict[int, list[int]] = {}
-        for i, e in enumerate(self.entries):
-            if e.kind == "example" and e.scene:
-                self._examples_by_scene.setdefault(e.scene, []).append(i)
-        self._titles = {n: normalize(s.title) for n, s in corpus.scenes.items()}
+                self._headings.setdefault(normalize(e.heading), []).append(i)
+
+        # Parts: each scene, the practices, the stories.
+        names = sorted({part_of(e) for e in self.entries})
+        self._part_of = [names.index(part_of(e)) for e in self.entries]
+        self._part_len = [0.0] * len(names)
+        for d, p in enumerate(self._part_of):
+            self._part_len[p] += self._doc_len[d]
 
     def _context(self, e: Entry) -> str:
         if e.scene and e.scene in self.corpus.scenes:
@@ -161,22 +187,43 @@ class Searcher:
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
 
     def parse(self, query: str) -> Query:
-        qn = normalize(query)[:MAX_QUERY_CHARS]
-        weights: dict[str, float] = {}
-        for run in runs(qn):
-            for ch in run:
-                if is_kanji(ch) or ch.isascii() and ch.isalnum():
-                    weights[ch] = max(weights.get(ch, 0.0), W_UNIGRAM)
-            for n, w in ((2, W_BIGRAM), (3, W_TRIGRAM)):
-                for k in range(len(run) - n + 1):
-                    gram = run[k : k + n]
-                    weights[gram] = max(weights.get(gram, 0.0), w * gram_factor(gram))
-        terms = [Term(t, w) for t, w in weights.items()]
+        qn = normalize(query[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS]
+        terms, words = query_terms(qn, katakana_words(query[: MAX_QUERY_CHARS * 2]))
+        seen = {t.text for t in terms}
         for x in self.thesaurus.expand(qn):
-            if x.key not in weights:
-                weights[x.key] = W_EXPANSION
-                terms.append(Term(x.key, W_EXPANSION, via=x.word, shown=x.term))
-        return Query(query, qn, terms)
+            if x.key not in seen:
+                seen.add(x.key)
+                terms.append(Term(x.key, W_EXPANSION, EXPANSION, via=x.word))
+        for word, fix in self._typos(runs(qn)):
+            if fix not in seen:
+                seen.add(fix)
+                terms.append(Term(fix, W_TYPO, TYPO, via=word))
+        return Query(query, qn, tuple(terms), tuple(words), single_word=len(words) == 1)
+
+    def _typos(self, words: list[str]) -> list[tuple[str, str]]:
+        """Close spellings, in the report, of short query words it does not contain."""
+        out = []
+        for word in words:
+            if not 3 <= len(word) <= 10 or word in self._blob:
+                continue
+            candidates: set[int] = set()
+            for k in range(len(word) - 1):
+                gram = word[k : k + 2]
+                i = self._blob.find(gram)
+                while i != -1 and len(candidates) < 200:
+                    candidates.add(bisect_right(self._seg_start, i) - 1)
+                    i = self._blob.find(gram, i + 1)
+            best: tuple[float, str] | None = None
+            for seg in sorted(candidates):
+                a = fuzz.partial_ratio_alignment(word, self._segments[seg])
+                if a is None or a.score < TYPO_MIN_RATIO:
+                    continue
+                fix = "".join(runs(self._segments[seg][a.dest_start : a.dest_end]))
+                if abs(len(fix) - len(word)) <= 1 and (best is None or a.score > best[0]):
+                    best = (a.score, fix)
+            if best:
+                out.append((word, best[1]))
+        return out
 
     # ---------------------------------------------------------------- ranking
 
@@ -189,62 +236,89 @@ class Searcher:
         themes: Iterable[str] | None = None,
         kind: str | None = None,
     ) -> list[Result]:
+        """Entries for `query`, best first, above the relevance floor, filtered."""
         q = self.parse(query)
-        if not q.terms:
-            return []
         scores = [0.0] * self.n
         hits: list[list[Hit]] = [[] for _ in range(self.n)]
         strong = [False] * self.n
+        grams_of_word = [0] * len(q.words)
+        for t in q.terms:
+            if t.role == KGRAM:
+                grams_of_word[t.word] += 1
+        matched_grams: list[dict[int, list[float]]] = [{} for _ in range(self.n)]
+        part_scores = [0.0] * len(self._part_len)
         for term in q.terms:
             post = self.postings(term.text)
             if not post:
                 continue
             idf = self.idf(len(post))
-            is_strong = idf >= STRONG_IDF and (len(term.text) >= 2 or term.via is not None)
+            is_strong = distinctive(term, idf, q.single_word)
             for d, tf in post.items():
-                norm = K1 * (1 - B + B * self._doc_len[d] / self._avg_len)
-                s = term.weight * idf * tf * (K1 + 1) / (tf + norm)
+                s = term.weight * idf * self._saturate(tf, self._doc_len[d], self._avg_len)
                 scores[d] += s
-                hits[d].append(Hit(term.text, term.via, s))
-                if is_strong:
+                hits[d].append(Hit(term.text, term.role, term.via, s))
+                strong[d] = strong[d] or is_strong
+                if term.role == KGRAM:
+                    matched_grams[d].setdefault(term.word, []).append(idf)
+            self._score_parts(term, post, part_scores)
+        # An entry with most of a katakana word's trigrams, one of them rare, has the word
+        # (スーパーバイサー); one or two of them (プログラミング ~ タイミング) is chance.
+        for d in range(self.n):
+            for w, idfs in matched_grams[d].items():
+                if 2 * len(idfs) >= grams_of_word[w] and max(idfs) >= STRONG_IDF:
                     strong[d] = True
 
-        best = max(scores)
-        if best <= 0:
+        if not any(strong):
             return []
-        bm25 = list(scores)
+        best = max(scores)
         heading_part = self._heading_lift(q.normalized, best)
-        scene_part = self._scene_lift(q.normalized, bm25, best)
-        for d in range(self.n):
-            scores[d] += heading_part.get(d, 0.0) + scene_part.get(d, 0.0)
+        part_part = self._part_lift(part_scores, best)
+        final = [scores[d] + heading_part.get(d, 0.0) + part_part.get(d, 0.0) for d in range(self.n)]
+        top = max(final[d] for d in range(self.n) if strong[d])
 
-        top = max(scores[d] for d in range(self.n) if strong[d]) if any(strong) else 0.0
         wanted = set(themes) if themes is not None else None
         results = []
-        for d in sorted(range(self.n), key=lambda d: (-scores[d], d)):
-            if not strong[d] or scores[d] < RELATIVE_FLOOR * top:
-                continue
+        for d in sorted(range(self.n), key=lambda d: (-final[d], d)):
             e = self.entries[d]
+            if not strong[d] or final[d] < RELATIVE_FLOOR * top:
+                continue
             if scene is not None and e.scene != scene:
                 continue
             if kind is not None and e.kind != kind:
                 continue
             if wanted is not None and not wanted.intersection(e.themes):
                 continue
-            parts = {"bm25": bm25[d], "heading": heading_part.get(d, 0.0), "scene": scene_part.get(d, 0.0)}
+            parts = {"bm25": scores[d], "heading": heading_part.get(d, 0.0), "part": part_part.get(d, 0.0)}
             ordered = tuple(sorted(hits[d], key=lambda h: -h.score))
-            results.append(Result(e, round(scores[d], 6), ordered, parts))
+            results.append(Result(e, round(final[d], 6), ordered, parts))
             if limit is not None and len(results) >= limit:
                 break
         return results
+
+    @staticmethod
+    def _saturate(tf: float, length: float, avg: float) -> float:
+        return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+
+    def _score_parts(self, term: Term, post: dict[int, float], part_scores: list[float]) -> None:
+        """Add `term`'s BM25 over parts, each part (scene) taken as one document."""
+        n_parts = len(part_scores)
+        tf = [0.0] * n_parts
+        for d, x in post.items():
+            tf[self._part_of[d]] += x
+        df = sum(1 for x in tf if x)
+        idf = math.log(1.0 + (n_parts - df + 0.5) / (df + 0.5))
+        avg = sum(self._part_len) / n_parts
+        for p in range(n_parts):
+            if tf[p]:
+                part_scores[p] += term.weight * idf * self._saturate(tf[p], self._part_len[p], avg)
 
     def _heading_lift(self, qn: str, best: float) -> dict[int, float]:
         """Lift the entries under a heading the query closely matches."""
         out: dict[int, float] = {}
         if len(qn) < 3:
             return out
-        for anchor, docs in self._anchors.items():
-            sim = heading_similarity(qn, anchor)
+        for heading, docs in self._headings.items():
+            sim = heading_similarity(qn, heading)
             if sim <= HEADING_SIM_FLOOR:
                 continue
             lift = HEADING_LIFT * best * (sim - HEADING_SIM_FLOOR) / (1 - HEADING_SIM_FLOOR)
@@ -252,37 +326,96 @@ class Searcher:
                 out[d] = max(out.get(d, 0.0), lift)
         return out
 
-    def _scene_lift(self, qn: str, bm25: list[float], best: float) -> dict[int, float]:
-        """Lift a scene's entries when the query resembles its 具体例 or title."""
-        strength: dict[int, float] = {}
-        for n, docs in self._examples_by_scene.items():
-            s = max(bm25[d] for d in docs) / best
-            title = heading_similarity(qn, self._titles.get(n, "")) if len(qn) >= 3 else 0.0
-            strength[n] = max(s, title)
+    def _part_lift(self, part_scores: list[float], best: float) -> dict[int, float]:
+        """Lift the entries of the part (scene) that the whole query matches best."""
+        top = max(part_scores)
+        if top <= 0:
+            return {}
         out: dict[int, float] = {}
-        for d, n in enumerate(self._scene_of):
-            if n and strength.get(n, 0.0) > 0.5:
-                out[d] = SCENE_LIFT * best * (strength[n] - 0.5) / 0.5
+        for d, p in enumerate(self._part_of):
+            strength = part_scores[p] / top
+            if strength > PART_FLOOR:
+                out[d] = PART_LIFT * best * (strength - PART_FLOOR) / (1 - PART_FLOOR)
         return out
 
 
-def gram_factor(gram: str) -> float:
-    """How much an n-gram's own shape says it is a word rather than grammar."""
-    if all(is_hiragana(c) for c in gram):
-        return HIRAGANA_FACTOR
-    if any(is_kanji(c) for c in gram) and (gram[0] in PARTICLES or gram[-1] in PARTICLES):
-        return PARTICLE_FACTOR
-    return 1.0
+def part_of(e: Entry) -> str:
+    return f"scene{e.scene}" if e.scene else e.kind
 
 
-def heading_similarity(qn: str, anchor: str) -> float:
+def distinctive(term: Term, idf: float, single_word: bool) -> bool:
+    """Whether matching `term` alone makes an entry worth showing.
+
+    (Matching most of a katakana word's trigrams does too; see `Searcher.search`.)
+    """
+    if term.role in (EXPANSION, TYPO):
+        return True
+    if term.role == WORD:
+        return single_word or len(term.text) >= 2
+    if term.role == GRAM:  # a kanji bigram is usually a word of its own (受診 in 受診勧奨)
+        return idf >= STRONG_IDF
+    return single_word and term.role in (KANA, STEM) and len(term.text) >= 2
+
+
+def katakana_words(raw: str) -> set[str]:
+    """The query's katakana words, normalized: folded to hiragana they look like
+    grammar (セルフケア → せるふけあ), but they are words."""
+    return {normalize(w) for w in _KATAKANA_WORD_RE.findall(unicodedata.normalize("NFKC", raw))}
+
+
+def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
+    """The weighted terms of a normalized query, and its words."""
+    terms: dict[str, Term] = {}
+    words: list[str] = []
+
+    def add(text: str, weight: float, role: str) -> None:
+        old = terms.get(text)
+        if old is None or weight > old.weight:
+            terms[text] = Term(text, weight, role, word=len(words) - 1)
+
+    for run in runs(qn):
+        for m in _WORD_RE.finditer(run):
+            word, script = m.group(0), m.lastgroup
+            if script == "kana":
+                inside = [k for k in katakana if k in word]
+                for k in inside:
+                    words.append(k)
+                    # Two kana (ケア, タワー → たわ) hide too easily inside other words,
+                    # and so do bigrams of kana (パソコン → そこ): a katakana word's parts
+                    # are its trigrams.
+                    add(k, W_WORD if len(k) > 2 else W_BIGRAM, WORD if len(k) > 2 else KANA)
+                    for i in range(len(k) - 2 if len(k) > 3 else 0):
+                        add(k[i : i + 3], W_BIGRAM, KGRAM)
+                if not inside and len(run) == len(word):
+                    words.append(word)  # a query of hiragana only: ひきこもり, しんどい
+                    add(word, W_WORD, WORD)
+                if word not in inside:
+                    for i in range(len(word) - 1):
+                        add(word[i : i + 2], W_BIGRAM * HIRAGANA_FACTOR, KANA)
+                continue
+            words.append(word)
+            if len(word) == 1:
+                add(word, W_SOLO, WORD)
+            else:
+                add(word, W_WORD if len(word) > 2 else W_BIGRAM, WORD)
+                for i in range(len(word) - 2 + (len(word) > 2)):
+                    add(word[i : i + 2], W_BIGRAM, GRAM)
+                if script == "kanji":
+                    for ch in word:
+                        add(ch, W_UNIGRAM, CHAR)
+            nxt = run[m.end() : m.end() + 1]
+            if script == "kanji" and len(word) == 1 and nxt and is_hiragana(nxt) and nxt not in PARTICLES:
+                add(word + nxt, W_BIGRAM, STEM)
+    return list(terms.values()), words
+
+
+def heading_similarity(qn: str, heading: str) -> float:
     """How closely a normalized query matches a heading, 0..1.
 
     partial_ratio finds the best alignment of the shorter string in the longer;
     a query much shorter than the heading only partly matches it.
     """
-    if not qn or not anchor:
+    if not qn or not heading:
         return 0.0
-    sim = fuzz.partial_ratio(qn, anchor) / 100.0
-    coverage = min(1.0, len(qn) / len(anchor))
-    return sim * math.sqrt(coverage)
+    sim = fuzz.partial_ratio(qn, heading) / 100.0
+    return sim * math.sqrt(min(1.0, len(qn) / len(heading)))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from .corpus import Corpus, DataError, load
@@ -41,4 +40,5 @@ def load_searcher() -> Searcher:
     from .search import Searcher
     from .thesaurus import load_thesaurus
 
-    return Searcher(load_corpus(), load_thesaurus(data_dir() / "thesaurus.toml"))
+    files = [data_dir() / name for name in ("thesaurus.toml", "readings.toml")]
+    return Searcher(load_corpus(), load_thesaurus(*(f for f in files if f.exists())))

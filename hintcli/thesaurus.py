@@ -8,11 +8,10 @@ query with a lower weight (see search.py).
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus import DataError, _read_toml, _Table
+from .corpus import _read_toml, _Table
 from .text import normalize
 
 
@@ -52,14 +51,22 @@ class Thesaurus:
         return list(out.values())
 
 
-def load_thesaurus(path: Path) -> Thesaurus:
-    try:
-        root = _Table(path, _read_toml(path), "ファイル全体")
-    except tomllib.TOMLDecodeError as e:  # pragma: no cover - _read_toml wraps it
-        raise DataError(path, str(e)) from None
+def load_thesaurus(*paths: Path) -> Thesaurus:
+    """Load thesaurus files (``thesaurus.toml``, ``readings.toml``) as one thesaurus.
+
+    A word may appear only once across all of them.
+    """
+    entries: list[ThesaurusEntry] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        entries += _load_file(path, seen)
+    return Thesaurus(tuple(entries))
+
+
+def _load_file(path: Path, seen: dict[str, str]) -> list[ThesaurusEntry]:
+    root = _Table(path, _read_toml(path), "ファイル全体")
     root.check_keys({"entry"})
     entries = []
-    seen: dict[str, int] = {}
     for i, raw in enumerate(root.tables("entry")):
         t = _Table(path, raw, f"{i + 1} 番目の [[entry]]")
         t.check_keys({"words", "report", "topic"})
@@ -70,9 +77,10 @@ def load_thesaurus(path: Path) -> Thesaurus:
         for word, key in zip(words, keys, strict=True):
             if not key:
                 raise t.fail(f"words の「{word}」は正規化すると空になります")
-            if key in seen and seen[key] != i:
-                raise t.fail(f"words の「{word}」は {seen[key] + 1} 番目の [[entry]] にもあります")
-            seen[key] = i
+            where = f"{path.name} の {i + 1} 番目"
+            if key in seen and seen[key] != where:
+                raise t.fail(f"words の「{word}」は {seen[key]} の [[entry]] にもあります")
+            seen[key] = where
         entries.append(
             ThesaurusEntry(
                 words=words,
@@ -82,4 +90,4 @@ def load_thesaurus(path: Path) -> Thesaurus:
                 targets=tuple(normalize(r) for r in report),
             )
         )
-    return Thesaurus(tuple(entries))
+    return entries
