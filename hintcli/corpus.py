@@ -14,7 +14,6 @@ entry and the problem, in Japanese, for the person fixing the file.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +153,50 @@ class Corpus:
         return counts
 
 
+# --------------------------------------------------------------------------- plain data
+# A Corpus as JSON-ready dicts and back, for the cache (store.py): loading the
+# validated corpus from it skips parsing and validating the TOML files.
+
+
+def to_plain(corpus: Corpus) -> dict[str, Any]:
+    def entry(e: Entry) -> dict[str, Any]:
+        d = {f: getattr(e, f) for f in Entry.__slots__}  # type: ignore[attr-defined]
+        d["themes"] = list(e.themes)
+        d["fixes"] = [[f.original, f.corrected] for f in e.fixes]
+        return d
+
+    return {
+        "entries": [entry(e) for e in corpus.entries],
+        "scenes": [
+            [s.number, s.title, s.page, s.page_end, [[f.original, f.corrected] for f in s.title_fixes]]
+            for s in corpus.scenes.values()
+        ],
+        "themes": [[t.name, t.description, list(t.aliases)] for t in corpus.themes],
+        "sections": [[s.name, s.subtitle, s.page, s.page_end] for s in corpus.sections],
+        "stories": [[s.name, s.subtitle, s.page, s.page_end] for s in corpus.stories],
+        "about": dict(corpus.about),
+    }
+
+
+def from_plain(data: dict[str, Any]) -> Corpus:
+    entries = []
+    for d in data["entries"]:
+        d = dict(d, themes=tuple(d["themes"]), fixes=tuple(Fix(*f) for f in d["fixes"]))
+        entries.append(Entry(**d))
+    scenes = {}
+    for number, title, page, page_end, fixes in data["scenes"]:
+        own = tuple(e for e in entries if e.scene == number)
+        scenes[number] = Scene(number, title, page, page_end, own, tuple(Fix(*f) for f in fixes))
+    return Corpus(
+        tuple(entries),
+        scenes,
+        tuple(Theme(n, d, tuple(a)) for n, d, a in data["themes"]),
+        tuple(Section(*s) for s in data["sections"]),
+        tuple(Section(*s) for s in data["stories"]),
+        data["about"],
+    )
+
+
 # --------------------------------------------------------------------------- loading
 
 
@@ -166,6 +209,8 @@ class Source:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here, not at the top: a cached start never parses TOML
+
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
@@ -222,7 +267,9 @@ class _Table:
 
     def str_list(self, key: str, required: bool = True) -> tuple[str, ...]:
         value = self.data.get(key)
-        if value is None and not required:
+        if value is None:
+            if required:
+                raise self.fail(f"{key} がありません")
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.fail(f"{key} は空でない文字列のリストでなければなりません")

@@ -123,19 +123,22 @@ class Query:
 
 
 class Searcher:
-    def __init__(self, corpus: Corpus, thesaurus: Thesaurus) -> None:
+    def __init__(
+        self, corpus: Corpus, thesaurus: Thesaurus, normalized: list[tuple[str, str, str]] | None = None
+    ) -> None:
+        """`normalized`: `normalized_fields(corpus)`, when the caller has it cached."""
         self.corpus = corpus
         self.thesaurus = thesaurus
         self.entries = corpus.entries
         self.n = len(self.entries)
+        self.normalized = normalized if normalized is not None else normalized_fields(corpus)
 
         # One string holding every entry's fields, and where each field starts.
         segments: list[str] = []
         self._seg_doc: list[int] = []
         self._seg_field: list[int] = []
         self._doc_len: list[float] = []
-        for i, e in enumerate(self.entries):
-            fields = (normalize(e.text), normalize(e.heading or ""), normalize(self._context(e)))
+        for i, fields in enumerate(self.normalized):
             for f, s in enumerate(fields):
                 if s:
                     segments.append(s)
@@ -153,9 +156,9 @@ class Searcher:
 
         # Headings, each with the entries under it.
         self._headings: dict[str, list[int]] = {}
-        for i, e in enumerate(self.entries):
-            if e.heading:
-                self._headings.setdefault(normalize(e.heading), []).append(i)
+        for i, (_, heading, _) in enumerate(self.normalized):
+            if heading:
+                self._headings.setdefault(heading, []).append(i)
 
         # Parts: each scene, the practices, the stories.
         names = sorted({part_of(e) for e in self.entries})
@@ -163,11 +166,6 @@ class Searcher:
         self._part_len = [0.0] * len(names)
         for d, p in enumerate(self._part_of):
             self._part_len[p] += self._doc_len[d]
-
-    def _context(self, e: Entry) -> str:
-        if e.scene and e.scene in self.corpus.scenes:
-            return self.corpus.scenes[e.scene].title
-        return e.section or ""
 
     # ------------------------------------------------------------------ terms
 
@@ -321,7 +319,9 @@ class Searcher:
             sim = heading_similarity(qn, heading)
             if sim <= HEADING_SIM_FLOOR:
                 continue
-            lift = HEADING_LIFT * best * (sim - HEADING_SIM_FLOOR) / (1 - HEADING_SIM_FLOOR)
+            # Squared: a near miss of a long heading (one of two story
+            # sections with the same first half) lifts much less than the heading itself.
+            lift = HEADING_LIFT * best * ((sim - HEADING_SIM_FLOOR) / (1 - HEADING_SIM_FLOOR)) ** 2
             for d in docs:
                 out[d] = max(out.get(d, 0.0), lift)
         return out
@@ -337,6 +337,16 @@ class Searcher:
             if strength > PART_FLOOR:
                 out[d] = PART_LIFT * best * (strength - PART_FLOOR) / (1 - PART_FLOOR)
         return out
+
+
+def normalized_fields(corpus: Corpus) -> list[tuple[str, str, str]]:
+    """Each entry's text, heading and context (its scene's title, or its section), normalized."""
+    out = []
+    for e in corpus.entries:
+        scene = corpus.scenes.get(e.scene) if e.scene else None
+        context = scene.title if scene else e.section or ""
+        out.append((normalize(e.text), normalize(e.heading or ""), normalize(context)))
+    return out
 
 
 def part_of(e: Entry) -> str:

@@ -1,23 +1,40 @@
-"""Where the data lives, and loading it: the one door the CLI uses to get a corpus.
+"""Where the data lives, and loading it: the one door through which the CLI gets its data.
 
 The bundled data is ``hintcli/data`` in an installed wheel and ``data/`` in a
 source checkout (editable install, tests). ``HINT_DATA_DIR`` points the tool
 at another folder of the same shape (tests, an agency's edited copy).
+
+Parsing and validating the TOML files and normalizing the report for search
+take longer than everything else a search does, so their result is kept in a
+JSON cache (``HINT_CACHE_DIR``, else the user's cache folder), named by a hash
+of the data files' contents: editing any data file makes a new cache entry,
+and an unreadable, foreign or stale cache file is ignored and rebuilt. The
+cache is JSON read with the json module only; the data folder is never
+written to. ``HINT_CACHE_DIR=off`` turns the cache off.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import sys
+import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .corpus import Corpus, DataError, load
+from . import __version__
+from .corpus import Corpus, DataError
 
 if TYPE_CHECKING:
     from .search import Searcher
+    from .thesaurus import Thesaurus
 
 _PACKAGE = Path(__file__).resolve().parent
+THESAURUS_FILES = ("thesaurus.toml", "readings.toml")
+CACHE_FORMAT = 1  # bump when the cached shape changes
 
 
 def data_dir() -> Path:
@@ -30,15 +47,116 @@ def data_dir() -> Path:
     raise DataError(_PACKAGE / "data", "同梱データが見つかりません（インストールをやり直してください）")
 
 
+def cache_dir() -> Path | None:
+    env = os.environ.get("HINT_CACHE_DIR")
+    if env:
+        return None if env.lower() in ("off", "0", "none") else Path(env).expanduser()
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "hintcli" / "Cache"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "hintcli"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    corpus: Corpus
+    thesaurus: Thesaurus
+    normalized: list[tuple[str, str, str]]
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every file the loaded data depends on, in a fixed order."""
+    files = [root / "themes.toml", *sorted((root / "report").glob("*.toml"))]
+    return files + [root / name for name in THESAURUS_FILES if (root / name).exists()]
+
+
+def cache_key(root: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{CACHE_FORMAT}\0{__version__}\0{root.resolve()}\0".encode())
+    for path in data_files(root):
+        h.update(path.name.encode() + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\xff missing")  # the loader will name the problem
+    return h.hexdigest()
+
+
+def _build(root: Path) -> Loaded:
+    from .corpus import load
+    from .search import normalized_fields
+    from .thesaurus import load_thesaurus
+
+    corpus = load(root)
+    thesaurus = load_thesaurus(*(root / n for n in THESAURUS_FILES if (root / n).exists()))
+    return Loaded(corpus, thesaurus, normalized_fields(corpus))
+
+
+def _from_cache(path: Path, key: str) -> Loaded | None:
+    from . import corpus, thesaurus
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("key") != key:
+            return None
+        return Loaded(
+            corpus.from_plain(data["corpus"]),
+            thesaurus.from_plain(data["thesaurus"]),
+            [tuple(x) for x in data["normalized"]],  # type: ignore[misc]
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # missing, partly written, foreign or from an older version: rebuild
+
+
+def _to_cache(folder: Path, path: Path, key: str, loaded: Loaded) -> None:
+    from . import corpus, thesaurus
+
+    data: dict[str, Any] = {
+        "key": key,
+        "corpus": corpus.to_plain(loaded.corpus),
+        "thesaurus": thesaurus.to_plain(loaded.thesaurus),
+        "normalized": loaded.normalized,
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as f:
+            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        os.replace(f.name, path)
+        for old in folder.glob("data-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home is fine: the next run builds again
+
+
 @lru_cache(maxsize=1)
+def load_all() -> Loaded:
+    root = data_dir()
+    folder = cache_dir()
+    if folder is None:
+        return _build(root)
+    key = cache_key(root)
+    path = folder / f"data-{key}.json"
+    loaded = _from_cache(path, key)
+    if loaded is None:
+        loaded = _build(root)
+        _to_cache(folder, path, key, loaded)
+    return loaded
+
+
 def load_corpus() -> Corpus:
-    return load(data_dir())
+    return load_all().corpus
 
 
 @lru_cache(maxsize=1)
 def load_searcher() -> Searcher:
     from .search import Searcher
-    from .thesaurus import load_thesaurus
 
-    files = [data_dir() / name for name in ("thesaurus.toml", "readings.toml")]
-    return Searcher(load_corpus(), load_thesaurus(*(f for f in files if f.exists())))
+    loaded = load_all()
+    return Searcher(loaded.corpus, loaded.thesaurus, loaded.normalized)
+
+
+def clear() -> None:
+    """Forget what this process has loaded (tests point HINT_DATA_DIR elsewhere)."""
+    load_all.cache_clear()
+    load_searcher.cache_clear()

@@ -97,11 +97,13 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def normalize(text: str) -> str:
     """The one form in which the report and queries are compared."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    # NFKC again after lower case and removing spaces: either can leave a
+    # combining mark next to a new neighbour that NFKC would compose.
+    text = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text).lower())
+    text = unicodedata.normalize("NFKC", text)
     text = _LONG_INSIDE_RE.sub("ー", text)
     text = _LONG_FINAL_RE.sub("", text)
     text = text.translate(_KATA_TO_HIRA)
-    text = _SPACE_RE.sub("", text)
     return _VARIANT_RE.sub(lambda m: _VARIANT_MAP[m.group(0)], text)
 
 

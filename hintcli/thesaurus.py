@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .corpus import _read_toml, _Table
 from .text import normalize
@@ -49,6 +50,18 @@ class Thesaurus:
                             out[target] = Expansion(word, term, target)
                     break
         return list(out.values())
+
+
+def to_plain(thesaurus: Thesaurus) -> list[list[Any]]:
+    return [
+        [list(e.words), list(e.report), e.topic, list(e.keys), list(e.targets)] for e in thesaurus.entries
+    ]
+
+
+def from_plain(data: list[list[Any]]) -> Thesaurus:
+    return Thesaurus(
+        tuple(ThesaurusEntry(*(tuple(x) if isinstance(x, list) else x for x in e)) for e in data)
+    )
 
 
 def load_thesaurus(*paths: Path) -> Thesaurus:
