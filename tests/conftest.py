@@ -1,0 +1,97 @@
+"""Shared fixtures and test-data builders.
+
+Tests use the bundled data in the repository's ``data/`` (never anything
+outside the repository). Tests that need other data copy it with
+`data_copy`, edit the copy, and point the tool at it with ``HINT_DATA_DIR``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from hintcli import store
+from hintcli.cli import app
+from hintcli.corpus import Corpus
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+
+# Variables that change what the CLI prints; each test sets the ones it means.
+OUTPUT_ENV = (
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "COLUMNS",
+    "LINES",
+    "HINT_DEBUG",
+    "HINT_DATA_DIR",
+    "HINT_CACHE_DIR",
+    "TERM",
+    "COLORTERM",
+)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never read or write the developer's own cache (~/.cache/hintcli)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No colour, width or data overrides inherited from the developer's shell; a fresh corpus cache."""
+    for name in OUTPUT_ENV:
+        monkeypatch.delenv(name, raising=False)
+    store.clear()  # forget data loaded under another HINT_DATA_DIR
+    yield
+    store.clear()
+
+
+@pytest.fixture
+def corpus(clean_env: None) -> Corpus:
+    return store.load_corpus()
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def invoke(clean_env: None) -> Invoke:
+    """Run `hint` in-process: ``invoke("scene", "1", env={"COLUMNS": "80"})``."""
+    runner = CliRunner()
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, list(args), env=env)
+
+    return run
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: None) -> Path:
+    """A copy of the bundled data the tool is pointed at (``HINT_DATA_DIR``); edit it freely."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    monkeypatch.setenv("HINT_DATA_DIR", str(target))
+    return target
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Edit a data file in place: replace the first ``count`` occurrences of ``old``."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def japanese(text: str) -> bool:
+    """Whether ``text`` contains kana or kanji."""
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def lines_of(text: str) -> Sequence[str]:
+    return text.splitlines()
