@@ -1,0 +1,161 @@
+"""Ranking rules of hintcli.search, on the bundled corpus and thesaurus."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hintcli import store
+from hintcli.search import Searcher, heading_similarity
+from hintcli.text import normalize
+
+
+@pytest.fixture(scope="module")
+def searcher() -> Searcher:
+    return store.load_searcher()
+
+
+def headings(searcher: Searcher) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for e in searcher.entries:
+        if e.heading:
+            groups[e.heading].append(e.id)
+    return groups
+
+
+def test_the_exact_text_of_a_heading_ranks_its_entries_first(searcher: Searcher) -> None:
+    """Every hint heading, practice category and story section, typed as a query."""
+    for heading, ids in headings(searcher).items():
+        got = [r.entry.id for r in searcher.search(heading, limit=len(ids))]
+        assert set(got) == set(ids), heading
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_a_heading_within_a_sentence_still_finds_its_entries(searcher: Searcher, data: st.DataObject) -> None:
+    groups = {h: ids for h, ids in headings(searcher).items() if len(normalize(h)) >= 6}
+    heading = data.draw(st.sampled_from(sorted(groups)))
+    query = f"担当ケースで{heading}ということを考えたい"
+    top = [r.entry.id for r in searcher.search(query, limit=len(groups[heading]) + 3)]
+    assert set(groups[heading]) & set(top), heading
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_any_text_query_returns_ranked_results_without_error(searcher: Searcher, query: str) -> None:
+    results = searcher.search(query, limit=10)
+    assert len(results) <= 10
+    scores = [r.score for r in results]
+    assert scores == sorted(scores, reverse=True)
+    assert len({r.entry.id for r in results}) == len(results)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.text(alphabet="本人家族会えない訪問手紙しんどい支援相談就労ひきこもり、。 ", min_size=1, max_size=40)
+)
+def test_results_are_deterministic(searcher: Searcher, query: str) -> None:
+    first = [(r.entry.id, r.score) for r in searcher.search(query)]
+    again = [(r.entry.id, r.score) for r in searcher.search(query)]
+    assert first == again
+
+
+def test_a_fresh_searcher_ranks_identically(searcher: Searcher) -> None:
+    fresh = Searcher(searcher.corpus, searcher.thesaurus)
+    for q in ("本人に会えない", "家族が支援に消極的で本人に会えない", "燃え尽き"):
+        assert [r.entry.id for r in fresh.search(q)] == [r.entry.id for r in searcher.search(q)]
+
+
+def test_本人に会えない_finds_the_letter_hints_first(searcher: Searcher) -> None:
+    top = searcher.search("本人に会えない", limit=5)
+    headings_top = [r.entry.heading for r in top]
+    assert "会えない場合は手紙で伝える" in headings_top[:3]
+    assert all(r.entry.scene == 1 for r in top[:3])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "天ぷらの揚げ方",
+        "xyz",
+        "東京タワーに行きたい",
+        "プログラミング",
+        "パソコンが壊れた",
+        "野球の試合",
+        "猫の飼い方",
+    ],
+)
+def test_off_topic_queries_find_nothing(searcher: Searcher, query: str) -> None:
+    assert searcher.search(query) == []
+
+
+@pytest.mark.parametrize("query", ["", " ", "　", "、。！", "\x00\x1b"])
+def test_empty_queries_find_nothing(searcher: Searcher, query: str) -> None:
+    assert searcher.search(query) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("燃え付き", "燃え尽き"),  # an IME slip
+        ("ひきこもリ", "ひきこもり"),  # katakana リ for hiragana り
+        ("スーパーバイサー", "スーパーバイザー"),
+        ("ｾﾙﾌｹｱ", "セルフケア"),  # half-width katakana
+    ],
+)
+def test_typos_and_spelling_variants_still_find_the_word(
+    searcher: Searcher, query: str, expected: str
+) -> None:
+    top = searcher.search(query, limit=3)
+    assert top and all(normalize(expected) in normalize(r.entry.text) for r in top[:1]), query
+
+
+def test_typo_correction_is_explained(searcher: Searcher) -> None:
+    q = searcher.parse("燃え付き")
+    assert any(t.role == "typo" and t.text == normalize("燃え尽き") and t.via for t in q.terms)
+
+
+@pytest.mark.parametrize(
+    ("query", "report_word"),
+    [("しんどい", "燃え尽き"), ("閉じこもる", "ひきこもり"), ("仕事", "就労"), ("学校に行けない", "不登校")],
+)
+def test_thesaurus_brings_the_reports_words(searcher: Searcher, query: str, report_word: str) -> None:
+    expansions = {t.text for t in searcher.parse(query).terms if t.role == "thesaurus"}
+    assert any(normalize(report_word) in x for x in expansions)
+    top = searcher.search(query, limit=5)
+    assert any(normalize(report_word) in normalize(r.entry.text + (r.entry.heading or "")) for r in top)
+
+
+def test_corpus_wide_words_do_not_drown_the_distinctive_one(searcher: Searcher) -> None:
+    # 本人, 支援, 相談, 家族 are everywhere; セルフケア is in one entry.
+    top = searcher.search("本人 支援 相談 家族 セルフケア", limit=1)
+    assert "セルフケア" in top[0].entry.text
+
+
+def test_a_single_common_word_still_finds_entries(searcher: Searcher) -> None:
+    assert len(searcher.search("支援", limit=5)) == 5
+    assert len(searcher.search("ひきこもり", limit=5)) == 5
+
+
+def test_filters_and_limit(searcher: Searcher) -> None:
+    assert all(r.entry.scene == 3 for r in searcher.search("家族", scene=3, limit=None))
+    assert all(r.entry.kind == "suggestion" for r in searcher.search("家族", kind="suggestion", limit=None))
+    assert all("支援者のケア" in r.entry.themes for r in searcher.search("相談", themes={"支援者のケア"}))
+    assert len(searcher.search("家族", limit=3)) == 3
+    everything = searcher.search("家族", limit=None)
+    assert len(everything) > 10
+
+
+def test_results_explain_their_score(searcher: Searcher) -> None:
+    r = searcher.search("しんどい", limit=1)[0]
+    assert r.hits and any(h.role == "thesaurus" and h.via and h.via in "しんどい" for h in r.hits)
+    assert r.score == pytest.approx(sum(r.parts.values()), rel=1e-6)
+
+
+def test_heading_similarity_rewards_the_whole_heading_over_a_fragment() -> None:
+    h = normalize("会えない場合は手紙で伝える")
+    assert heading_similarity(h, h) == 1.0
+    assert heading_similarity(normalize("手紙"), h) < 0.6

@@ -1,0 +1,111 @@
+"""Normalization rules (both sides of every comparison) and sanitizing of echoed text."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hintcli.text import normalize, runs, sanitize
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ひきこもり", "引きこもり"),
+        ("ひきこもり", "引き籠もり"),
+        ("ひきこもり", "ヒキコモリ"),
+        ("ひきこもり", "ひきこもリ"),
+        ("つながる", "繋がる"),
+        ("子ども", "子供"),
+        ("子ども", "こども"),
+        ("話し合い", "話合い"),
+        ("障害", "障がい"),
+        ("ＳＮＳ相談", "SNS相談"),
+        ("ｻﾎﾟｰﾀｰ", "サポーター"),
+        ("サポーター", "サポータ"),
+        ("スーパーバイザー", "スーパーバイザ"),
+        ("本人 に 会えない", "本人に会えない"),
+        ("打ち合わせ", "打合せ"),
+        ("燃えつき", "燃え尽き"),
+    ],
+)
+def test_variants_fold_to_one_form(a: str, b: str) -> None:
+    assert normalize(a) == normalize(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("メール", "める"),  # an inner long-vowel mark is part of the word
+        ("家族", "かぞく"),  # readings are the thesaurus's job, not normalization's
+        ("訪問", "訪ね"),
+    ],
+)
+def test_different_words_stay_different(a: str, b: str) -> None:
+    assert normalize(a) != normalize(b)
+
+
+@given(st.text())
+def test_normalize_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@given(st.text())
+def test_normalized_text_has_no_whitespace_or_katakana(text: str) -> None:
+    out = normalize(text)
+    assert not any(ch.isspace() for ch in out)
+    assert not any("ァ" <= ch <= "ヶ" for ch in out)
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E)))
+def test_full_width_ascii_is_folded(text: str) -> None:
+    assert normalize(text) == normalize(unicodedata.normalize("NFKC", text))
+    assert normalize(text).isascii()
+
+
+def test_runs_split_at_punctuation() -> None:
+    assert runs(normalize("本人に会えない。手紙、ＦＡＸ（送付）")) == [
+        "本人に会えない",
+        "手紙",
+        "fax",
+        "送付",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x1b[31mred\x1b[0m",
+        "\x1b]8;;http://example.com\x07link\x1b]8;;\x07",
+        "\x1b]0;title\x1b\\",
+        "a\x9b2Jb",
+        "bell\x07 and nul\x00",
+        "\x1bc reset",
+    ],
+)
+def test_sanitize_removes_escape_sequences_and_controls(text: str) -> None:
+    out = sanitize(text)
+    assert "\x1b" not in out and "\x9b" not in out
+    assert not any(ord(ch) < 0x20 and ch not in "\t\n" for ch in out)
+
+
+def test_sanitize_keeps_text_and_japanese() -> None:
+    assert sanitize("本人に\x1b[1m会えない\x1b[0m") == "本人に会えない"
+    assert sanitize("[bold]x[/]") == "[bold]x[/]"  # markup is not ours to strip, only not to interpret
+
+
+@given(st.text())
+def test_sanitize_output_is_printable_and_encodable(text: str) -> None:
+    out = sanitize(text)
+    out.encode("utf-8")  # no lone surrogates
+    assert "\x1b" not in out
+    assert not any(0x80 <= ord(ch) <= 0x9F for ch in out)
+
+
+def test_sanitize_replaces_undecodable_bytes() -> None:
+    raw = b"\xff\xfe\x83".decode("utf-8", "surrogateescape")
+    assert sanitize(raw).encode("utf-8")

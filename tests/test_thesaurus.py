@@ -1,0 +1,97 @@
+"""The thesaurus data (data/thesaurus.toml, data/readings.toml) and its loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import DATA
+
+from hintcli import store
+from hintcli.corpus import DataError
+from hintcli.text import is_kanji, normalize
+from hintcli.thesaurus import Thesaurus, load_thesaurus
+
+FILES = [p for p in (DATA / "thesaurus.toml", DATA / "readings.toml") if p.exists()]
+
+
+@pytest.fixture(scope="module")
+def thesaurus() -> Thesaurus:
+    return load_thesaurus(*FILES)
+
+
+@pytest.fixture(scope="module")
+def searchable() -> list[str]:
+    """Every normalized text and heading a report word can be found in."""
+    corpus = store.load_corpus()
+    fields = [e.text for e in corpus.entries] + [e.heading or "" for e in corpus.entries]
+    fields += [s.title for s in corpus.scenes.values()] + [e.section or "" for e in corpus.entries]
+    return [normalize(f) for f in fields]
+
+
+def test_it_is_wide(thesaurus: Thesaurus) -> None:
+    assert len(thesaurus) >= 300
+    assert sum(len(e.words) for e in thesaurus.entries) >= 1000
+
+
+def test_every_report_word_is_in_the_report(thesaurus: Thesaurus, searchable: list[str]) -> None:
+    missing = [
+        term
+        for e in thesaurus.entries
+        for term, key in zip(e.report, e.targets, strict=True)
+        if not any(key in s for s in searchable)
+    ]
+    assert missing == []
+
+
+def test_no_word_maps_to_itself_or_is_too_short(thesaurus: Thesaurus) -> None:
+    for e in thesaurus.entries:
+        assert not set(e.keys) & set(e.targets), e.words
+        assert all(len(k) >= 2 or is_kanji(k) for k in e.keys), e.words
+
+
+def test_expansion_finds_words_inside_a_sentence(thesaurus: Thesaurus) -> None:
+    got = {x.key for x in thesaurus.expand(normalize("最近しんどいと同僚がこぼしていた"))}
+    assert normalize("燃え尽き") in got
+
+
+def test_expansion_adds_each_report_word_once_and_never_the_querys_own(thesaurus: Thesaurus) -> None:
+    q = normalize("しんどい、疲れた、限界で燃え尽き")
+    keys = [x.key for x in thesaurus.expand(q)]
+    assert len(keys) == len(set(keys))
+    assert all(k not in q for k in keys)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "thesaurus.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('[[entry]]\nwords = ["a1"]\ntopic = "t"\n', "report がありません"),
+        ('[[entry]]\nwords = []\nreport = ["家族"]\n', "words が空です"),
+        ('[[entry]]\nwords = ["しんどい"]\nreport = ["燃え尽き"]\nwrods = []\n', "不明な項目 wrods"),
+        (
+            '[[entry]]\nwords = ["しんどい"]\nreport = ["x"]\n[[entry]]\nwords = ["シンドイ"]\nreport = ["y"]\n',
+            "にもあります",
+        ),
+        ('[[entry]]\nwords = ["しんどい"\n', "TOML"),
+    ],
+)
+def test_loader_names_the_problem(tmp_path: Path, text: str, problem: str) -> None:
+    with pytest.raises(DataError) as e:
+        load_thesaurus(write(tmp_path, text))
+    assert problem in str(e.value)
+    assert "thesaurus.toml" in str(e.value)
+
+
+def test_a_word_may_not_repeat_across_files(tmp_path: Path) -> None:
+    a = write(tmp_path, '[[entry]]\nwords = ["かぞく"]\nreport = ["家族"]\n')
+    b = tmp_path / "readings.toml"
+    b.write_text('[[entry]]\nwords = ["カゾク"]\nreport = ["家族"]\n', encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        load_thesaurus(a, b)
+    assert "readings.toml" in e.value.path
