@@ -573,7 +573,7 @@ def _describe_filters(theme: str | None, scene: int | None, kind: str | None) ->
 def show(
     ctx: typer.Context,
     entry_id: Annotated[
-        str, typer.Argument(metavar="ID", help="項目の ID（例: s1-h5、p12、st1-3）", show_default=False)
+        str, typer.Argument(metavar="ID", help="項目の ID（例: s1-h5、pr12、st1-3）", show_default=False)
     ],
     json: Json = False,
     color: Color = None,

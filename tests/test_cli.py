@@ -380,7 +380,7 @@ def test_every_command_has_japanese_help(invoke: Invoke, args: list[str]) -> Non
 
 
 def test_every_command_has_json(invoke: Invoke) -> None:
-    for args in (["scene", "1"], ["list"], ["show", "p1"], ["practices"], ["story"], ["about"]):
+    for args in (["scene", "1"], ["list"], ["show", "pr1"], ["practices"], ["story"], ["about"]):
         result = invoke(*args, "--json")
         assert result.exit_code == 0, args
         json.loads(result.stdout)

@@ -87,7 +87,7 @@ def test_every_entry_is_complete(corpus: Corpus) -> None:
 
 
 def test_ids_follow_the_scheme(corpus: Corpus) -> None:
-    prefix = {"practice": r"p\d+", "example": r"s\d-e\d+", "hint": r"s\d-h\d+", "suggestion": r"s\d-c\d+"}
+    prefix = {"practice": r"pr\d+", "example": r"s\d-e\d+", "hint": r"s\d-h\d+", "suggestion": r"s\d-c\d+"}
     prefix["story"] = r"st\d-\d+"
     for e in corpus.entries:
         assert re.fullmatch(prefix[e.kind], e.id), e.id
@@ -157,7 +157,7 @@ def test_unknown_theme_is_named(data: Path) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('themes = ["', 'themes = ["存在しないテーマ", "', 1), encoding="utf-8")
     err = error_of(data)
-    assert err.entry == "p1" and "存在しないテーマ" in err.problem
+    assert err.entry == "pr1" and "存在しないテーマ" in err.problem
 
 
 def test_empty_text_and_wrong_types(data: Path) -> None:
@@ -210,11 +210,11 @@ def test_a_second_source_cannot_reuse_a_report_id(data: Path, tmp_path: Path) ->
     extra.mkdir()
     (extra / "stories.toml").write_text(
         '[[story]]\nnumber = 1\ntitle = "t"\npage = 1\n'
-        '[[line]]\nid = "p1"\nstory = 1\nsection = "s"\ntext = "t"\nthemes = ["広報"]\n',
+        '[[line]]\nid = "pr1"\nstory = 1\nsection = "s"\ntext = "t"\nthemes = ["広報"]\n',
         encoding="utf-8",
     )
     err = error_of_extra(data, extra)
-    assert err.entry == "p1" and "重複" in err.problem
+    assert err.entry == "pr1" and "重複" in err.problem
 
 
 def error_of_extra(data: Path, extra: Path) -> DataError:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import seedparse  # noqa: E402
+import seedparse
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "report"
 
@@ -101,10 +101,10 @@ def main() -> None:
         "# 支援体制の整備に関する具体例 (p.1–7)\n"
         "# One [[practice]] per bullet of the report, in the report's order.\n"
         "# id: stable, never reused. category: the report's category heading.\n",
-        "[[section]]\nname = \"ハード面\"\n"
-        "subtitle = \"支援体制や支援メニュー等、財源を活用して取り組んでいること\"\npage = 1\npage_end = 3\n",
-        "[[section]]\nname = \"ソフト面\"\n"
-        "subtitle = \"支援において大切にしていることや、人材育成・引き継ぎ等で工夫していること\"\n"
+        '[[section]]\nname = "ハード面"\n'
+        'subtitle = "支援体制や支援メニュー等、財源を活用して取り組んでいること"\npage = 1\npage_end = 3\n',
+        '[[section]]\nname = "ソフト面"\n'
+        'subtitle = "支援において大切にしていることや、人材育成・引き継ぎ等で工夫していること"\n'
         "page = 4\npage_end = 7\n",
     ]
     n = 0
@@ -118,7 +118,7 @@ def main() -> None:
             entry_toml(
                 "practice",
                 [
-                    ("id", f"p{n}"),
+                    ("id", f"pr{n}"),
                     ("section", section),
                     ("category", despace(b.heading or "")),
                     ("text", text),
@@ -142,9 +142,7 @@ def main() -> None:
             f"number = {number}\ntitle = {q(title)}\npage = {page}\npage_end = {page_end}",
         ]
         if title_fixes:
-            inner = ", ".join(
-                f"{{ original = {q(o)}, corrected = {q(c)} }}" for o, c in title_fixes
-            )
+            inner = ", ".join(f"{{ original = {q(o)}, corrected = {q(c)} }}" for o, c in title_fixes)
             head.append(f"title_fixes = [{inner}]")
         parts = ["\n".join(head) + "\n"]
         for b in seed.bullets:
@@ -164,8 +162,8 @@ def main() -> None:
     parts = [
         "# 素材集: ひきこもり状態を経験された方の歩みの例 (p.24–)\n"
         "# One [[line]] per bullet; section and subsection are the report's headings.\n",
-        "[[story]]\nnumber = 1\ntitle = \"ひきこもり状態を経験された方の歩みの例（１）\"\npage = 24\n",
-        "[[story]]\nnumber = 2\ntitle = \"ひきこもり状態を経験された方の歩みの例（２）\"\npage = 24\n",
+        '[[story]]\nnumber = 1\ntitle = "ひきこもり状態を経験された方の歩みの例（１）"\npage = 24\n',
+        '[[story]]\nnumber = 2\ntitle = "ひきこもり状態を経験された方の歩みの例（２）"\npage = 24\n',
     ]
     counts: dict[int, int] = defaultdict(int)
     for b in seed.bullets:
