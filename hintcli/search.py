@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .corpus import Corpus, Entry
-from .text import is_hiragana, normalize, runs
+from .text import is_hiragana, is_kanji, normalize, runs
 from .thesaurus import Thesaurus
 
 FIELD_WEIGHT = (1.0, 0.6, 0.25)  # an entry's own text, its heading, its scene's title
@@ -59,6 +59,8 @@ W_SOLO = 0.6  # a word of one kanji (親, 母, 夫)
 W_UNIGRAM = 0.25  # one kanji of a longer word
 W_EXPANSION = 0.7  # a thesaurus phrase
 W_TYPO = 0.8  # the report's spelling of a mistyped word
+W_PHRASE = 0.2  # a stretch of the query the report also has (燃え尽き, 本人に会えない)
+PHRASE_CHARS = 300  # phrases are looked for in the query's start
 HIRAGANA_FACTOR = 0.45  # hiragana n-grams are mostly grammar (して, こと)
 PARTICLES = frozenset("がのをにはでとへもやかな")
 
@@ -69,7 +71,8 @@ PART_FLOOR = 0.5  # parts scoring under this fraction of the best part are not l
 
 STRONG_IDF = 1.2  # a word part this rare is distinctive (in fewer than ~30% of entries)
 RELATIVE_FLOOR = 0.12  # an entry must score this fraction of the best one
-TYPO_MIN_RATIO = 74.0  # rapidfuzz score for a spelling to count as a typo of a word
+TYPO_MIN_RATIO = 74.0
+SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion  # rapidfuzz score for a spelling to count as a typo of a word
 
 _WORD_RE = re.compile(
     r"(?P<kanji>[\u3400-\u9fff\uf900-\ufaff々]+)|(?P<latin>[a-z0-9]+)|(?P<kana>[\u3040-\u309fー]+)"
@@ -77,7 +80,7 @@ _WORD_RE = re.compile(
 _KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
 
 # Term roles: what part of the query a term stands for.
-WORD, GRAM, KGRAM, STEM, CHAR, KANA = "word", "gram", "kgram", "stem", "char", "kana"
+WORD, GRAM, KGRAM, STEM, CHAR, KANA, PHRASE = "word", "gram", "kgram", "stem", "char", "kana", "phrase"
 EXPANSION, TYPO = "thesaurus", "typo"
 
 
@@ -188,6 +191,10 @@ class Searcher:
         qn = normalize(query[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS]
         terms, words = query_terms(qn, katakana_words(query[: MAX_QUERY_CHARS * 2]))
         seen = {t.text for t in terms}
+        for phrase in self._phrases(qn[:PHRASE_CHARS]):
+            if phrase not in seen:
+                seen.add(phrase)
+                terms.append(Term(phrase, W_PHRASE, PHRASE))
         for x in self.thesaurus.expand(qn):
             if x.key not in seen:
                 seen.add(x.key)
@@ -197,6 +204,31 @@ class Searcher:
                 seen.add(fix)
                 terms.append(Term(fix, W_TYPO, TYPO, via=word))
         return Query(query, qn, tuple(terms), tuple(words), single_word=len(words) == 1)
+
+    def _phrases(self, qn: str) -> list[str]:
+        """The longest stretches of the query that the report also has.
+
+        Words written with okurigana (燃え尽き, 寄り添う, 抱え込む) are kanji and kana
+        mixed, so cutting by script breaks them up; a stretch the report has
+        verbatim is found whole. Kept if it has two kanji or is four long with one.
+        """
+        found: list[str] = []
+        for run in runs(qn):
+            end_before = 0
+            for i in range(len(run) - 2):
+                j = i + 3
+                if run[i:j] not in self._blob:
+                    continue
+                while j < len(run) and run[i : j + 1] in self._blob:
+                    j += 1
+                if j <= end_before:
+                    continue  # inside the previous stretch
+                end_before = j
+                phrase = run[i:j].lstrip("".join(PARTICLES))
+                kanji = sum(1 for c in phrase if is_kanji(c))
+                if kanji >= 2 or (kanji and len(phrase) >= 4):
+                    found.append(phrase)
+        return found
 
     def _typos(self, words: list[str]) -> list[tuple[str, str]]:
         """Close spellings, in the report, of short query words it does not contain."""
@@ -293,6 +325,31 @@ class Searcher:
                 break
         return results
 
+    def suggest(self, query: str, limit: int = 3) -> list[tuple[str, str]]:
+        """Did you mean: the themes, headings and scenes closest to a query that found nothing.
+
+        Returns (what, name) pairs, e.g. ("テーマ", "家族支援"), ("見出し", "焦らない"),
+        ("場面", "場面6：支援を担当する者が燃え尽きそうになった").
+        """
+        qn = normalize(query[:MAX_QUERY_CHARS])
+        if not qn:
+            return []
+        candidates: dict[tuple[str, str], list[str]] = {}
+        for t in self.corpus.themes:
+            candidates[("テーマ", t.name)] = [t.name, *t.aliases]
+        for e in self.entries:
+            if e.kind == "hint" and e.heading:
+                candidates[("見出し", e.heading)] = [e.heading]
+        for n, scene in self.corpus.scenes.items():
+            candidates[("場面", f"場面{n}：{scene.title}")] = [scene.title]
+        scored = []
+        for key, names in candidates.items():
+            best = max(_closeness(qn, normalize(name)) for name in names)
+            if best >= SUGGEST_MIN:
+                scored.append((best, key))
+        scored.sort(key=lambda x: -x[0])
+        return [key for _, key in scored[:limit]]
+
     @staticmethod
     def _saturate(tf: float, length: float, avg: float) -> float:
         return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
@@ -358,7 +415,7 @@ def distinctive(term: Term, idf: float, single_word: bool) -> bool:
 
     (Matching most of a katakana word's trigrams does too; see `Searcher.search`.)
     """
-    if term.role in (EXPANSION, TYPO):
+    if term.role in (EXPANSION, TYPO, PHRASE):
         return True
     if term.role == WORD:
         return single_word or len(term.text) >= 2
@@ -417,6 +474,14 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
             if script == "kanji" and len(word) == 1 and nxt and is_hiragana(nxt) and nxt not in PARTICLES:
                 add(word + nxt, W_BIGRAM, STEM)
     return list(terms.values()), words
+
+
+def _closeness(qn: str, name: str) -> float:
+    if not qn or not name:
+        return 0.0
+    whole = fuzz.ratio(qn, name)
+    part = fuzz.partial_ratio(qn, name) if min(len(qn), len(name)) >= 2 else 0.0
+    return max(whole, part * 0.9)
 
 
 def heading_similarity(qn: str, heading: str) -> float:

@@ -128,3 +128,47 @@ def sanitize(text: str) -> str:
     text = _ESCAPE_RE.sub("", text)
     text = _CONTROL_RE.sub("", text)
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _fold_char(ch: str) -> str:
+    """`normalize` for one character, without the multi-character variant folding."""
+    out = unicodedata.normalize("NFKC", ch).lower()
+    if out in ("ー", "-", "―", "‐"):
+        return "ー"
+    return _SPACE_RE.sub("", out.translate(_KATA_TO_HIRA))
+
+
+def spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Where normalized `terms` occur in the original `text`: (start, end) offsets, merged.
+
+    For highlighting. Each character is normalized on its own, so a term is
+    found however the text spells it in width and script; word variants that
+    normalize() folds across several characters (引き籠もり) are not.
+    """
+    folded: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        for c in _fold_char(ch):
+            folded.append(c)
+            origin.append(i)
+    # Long-vowel marks are left out on both sides (normalize keeps some, drops others).
+    keep = [k for k, c in enumerate(folded) if c != "ー"]
+    plain = "".join(folded[k] for k in keep)
+    found: list[tuple[int, int]] = []
+    for term in terms:
+        term = term.replace("ー", "")
+        if not term:
+            continue
+        start = plain.find(term)
+        while start != -1:
+            a, b = keep[start], keep[start + len(term) - 1]
+            found.append((origin[a], origin[b] + 1))
+            start = plain.find(term, start + 1)
+    found.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in found:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged

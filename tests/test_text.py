@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hintcli.text import normalize, runs, sanitize
+from hintcli.text import normalize, runs, sanitize, spans
 
 
 @pytest.mark.parametrize(
@@ -109,3 +109,26 @@ def test_sanitize_output_is_printable_and_encodable(text: str) -> None:
 def test_sanitize_replaces_undecodable_bytes() -> None:
     raw = b"\xff\xfe\x83".decode("utf-8", "surrogateescape")
     assert sanitize(raw).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "terms", "expected"),
+    [
+        ("会えなくても、手紙で伝える", ["会え", "手紙"], ["会え", "手紙"]),
+        ("スーパーバイザーを依頼", [normalize("ｽｰﾊﾟｰﾊﾞｲｻﾞｰ")], ["スーパーバイザ"]),
+        ("ＳＮＳによる相談", ["sns"], ["ＳＮＳ"]),
+        ("家族支援と本人支援", ["支援", "家族支援"], ["家族支援", "支援"]),  # overlapping spans merge
+        ("本人", ["手紙"], []),
+    ],
+)
+def test_spans_find_normalized_terms_in_the_original(
+    text: str, terms: list[str], expected: list[str]
+) -> None:
+    assert [text[a:b] for a, b in spans(text, terms)] == expected
+
+
+@given(st.text(max_size=60), st.lists(st.text(min_size=1, max_size=4), max_size=4))
+def test_spans_are_sorted_disjoint_and_inside_the_text(text: str, terms: list[str]) -> None:
+    found = spans(text, [normalize(t) for t in terms])
+    assert all(0 <= a < b <= len(text) for a, b in found)
+    assert all(found[i][1] < found[i + 1][0] for i in range(len(found) - 1))
