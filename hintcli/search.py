@@ -210,7 +210,8 @@ class Searcher:
 
         Words written with okurigana (燃え尽き, 寄り添う, 抱え込む) are kanji and kana
         mixed, so cutting by script breaks them up; a stretch the report has
-        verbatim is found whole. Kept if it has two kanji or is four long with one.
+        verbatim is found whole. Kept if it has two kanji, or one and five characters
+        (a single kanji verb, 行きたい, is too common to tell a topic by).
         """
         found: list[str] = []
         for run in runs(qn):
@@ -226,7 +227,7 @@ class Searcher:
                 end_before = j
                 phrase = run[i:j].lstrip("".join(PARTICLES))
                 kanji = sum(1 for c in phrase if is_kanji(c))
-                if kanji >= 2 or (kanji and len(phrase) >= 4):
+                if kanji >= 2 or (kanji and len(phrase) >= 5):
                     found.append(phrase)
         return found
 

@@ -71,11 +71,9 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     ("わかる", "分かる"),
     ("わから", "分から"),
     ("わかっ", "分かっ"),
-    ("できる", "出来る"),
-    ("できな", "出来な"),
-    ("できて", "出来て"),
-    ("できた", "出来た"),
-    ("できそ", "出来そ"),
+    # 出来る → できる, not the other way: folding to kanji would put a 来 into
+    # 外出できなくなった that then matches 来なくなった.
+    ("出来", "でき"),
 )
 _VARIANT_RE = re.compile("|".join(re.escape(a) for a, _ in _VARIANTS))
 _VARIANT_MAP = dict(_VARIANTS)
