@@ -57,7 +57,7 @@ W_BIGRAM = 1.0
 W_WORD = 0.5  # a whole word of three or more characters, on top of its bigrams
 W_SOLO = 0.6  # a word of one kanji (親, 母, 夫)
 W_UNIGRAM = 0.25  # one kanji of a longer word
-W_EXPANSION = 0.7  # a thesaurus phrase
+W_EXPANSION = 1.0  # a thesaurus phrase
 W_TYPO = 0.8  # the report's spelling of a mistyped word
 W_PHRASE = 0.2  # a stretch of the query the report also has (燃え尽き, 本人に会えない)
 PHRASE_CHARS = 300  # phrases are looked for in the query's start
@@ -66,8 +66,13 @@ PARTICLES = frozenset("がのをにはでとへもやかな")
 
 HEADING_LIFT = 0.9  # × best score, for a heading the query matches exactly
 HEADING_SIM_FLOOR = 0.6
-PART_LIFT = 0.25  # × best score, for the entries of the part the query matches best
+PART_LIFT = 0.4  # × best score, for the entries of the part the query matches best
 PART_FLOOR = 0.5  # parts scoring under this fraction of the best part are not lifted
+
+# A situation told in a sentence wants advice: the hints and suggestions, more
+# than the report's own example situations, the practices or the stories.
+SENTENCE_WORDS = 4
+SENTENCE_KIND_PRIOR = {"example": 0.85, "story": 0.8, "practice": 0.9}
 
 STRONG_IDF = 1.2  # a word part this rare is distinctive (in fewer than ~30% of entries)
 RELATIVE_FLOOR = 0.12  # an entry must score this fraction of the best one
@@ -305,6 +310,11 @@ class Searcher:
         heading_part = self._heading_lift(q.normalized, best)
         part_part = self._part_lift(part_scores, best)
         final = [scores[d] + heading_part.get(d, 0.0) + part_part.get(d, 0.0) for d in range(self.n)]
+        kind_part = [0.0] * self.n
+        if len(q.words) >= SENTENCE_WORDS:
+            for d, e in enumerate(self.entries):
+                kind_part[d] = final[d] * (SENTENCE_KIND_PRIOR.get(e.kind, 1.0) - 1.0)
+                final[d] += kind_part[d]
         top = max(final[d] for d in range(self.n) if strong[d])
 
         wanted = set(themes) if themes is not None else None
@@ -319,7 +329,12 @@ class Searcher:
                 continue
             if wanted is not None and not wanted.intersection(e.themes):
                 continue
-            parts = {"bm25": scores[d], "heading": heading_part.get(d, 0.0), "part": part_part.get(d, 0.0)}
+            parts = {
+                "bm25": scores[d],
+                "heading": heading_part.get(d, 0.0),
+                "part": part_part.get(d, 0.0),
+                "kind": kind_part[d],
+            }
             ordered = tuple(sorted(hits[d], key=lambda h: -h.score))
             results.append(Result(e, round(final[d], 6), ordered, parts))
             if limit is not None and len(results) >= limit:
