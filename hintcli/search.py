@@ -39,7 +39,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -73,6 +73,9 @@ PART_FLOOR = 0.5  # parts scoring under this fraction of the best part are not l
 # than the report's own example situations, the practices or the stories.
 SENTENCE_WORDS = 4
 SENTENCE_KIND_PRIOR = {"example": 0.85, "story": 0.8, "practice": 0.9}
+
+COMMON_SHARE = 0.6  # occurrences per entry above which a word part is not scored
+PARTIAL_ROLES = frozenset({"gram", "kgram", "stem", "char", "kana"})
 
 STRONG_IDF = 1.2  # a word part this rare is distinctive (in fewer than ~30% of entries)
 RELATIVE_FLOOR = 0.12  # an entry must score this fraction of the best one
@@ -154,6 +157,7 @@ class Searcher:
                     self._seg_field.append(f)
             self._doc_len.append(sum(len(s) * w for s, w in zip(fields, FIELD_WEIGHT, strict=True)))
         self._avg_len = sum(self._doc_len) / max(1, self.n)
+        self._norm = [K1 * (1 - B + B * length / self._avg_len) for length in self._doc_len]
         self._seg_start: list[int] = []
         pos = 0
         for s in segments:
@@ -274,69 +278,77 @@ class Searcher:
     ) -> list[Result]:
         """Entries for `query`, best first, above the relevance floor, filtered."""
         q = self.parse(query)
-        scores = [0.0] * self.n
-        hits: list[list[Hit]] = [[] for _ in range(self.n)]
-        strong = [False] * self.n
+        # Sparse: only entries that match a term are touched (the corpus may be ten times this).
+        scores: dict[int, float] = {}
+        hits: dict[int, list[tuple[int, float]]] = {}  # entry → (term index, score)
+        strong: set[int] = set()
         grams_of_word = [0] * len(q.words)
         for t in q.terms:
             if t.role == KGRAM:
                 grams_of_word[t.word] += 1
-        matched_grams: list[dict[int, list[float]]] = [{} for _ in range(self.n)]
+        matched_grams: dict[tuple[int, int], list[float]] = {}
         part_scores = [0.0] * len(self._part_len)
-        for term in q.terms:
+        common = COMMON_SHARE * self.n
+        for k, term in enumerate(q.terms):
+            # A part of a word found all over the report (ない, して, 支援) barely
+            # ranks and costs the most to look up: counted in C, it is skipped.
+            if term.role in PARTIAL_ROLES and not q.single_word and self._blob.count(term.text) > common:
+                continue
             post = self.postings(term.text)
             if not post:
                 continue
             idf = self.idf(len(post))
             is_strong = distinctive(term, idf, q.single_word)
+            w, norm = term.weight * idf * (K1 + 1), self._norm
             for d, tf in post.items():
-                s = term.weight * idf * self._saturate(tf, self._doc_len[d], self._avg_len)
-                scores[d] += s
-                hits[d].append(Hit(term.text, term.role, term.via, s))
-                strong[d] = strong[d] or is_strong
+                s = w * tf / (tf + norm[d])  # BM25
+                scores[d] = scores.get(d, 0.0) + s
+                hits.setdefault(d, []).append((k, s))
                 if term.role == KGRAM:
-                    matched_grams[d].setdefault(term.word, []).append(idf)
+                    matched_grams.setdefault((d, term.word), []).append(idf)
+            if is_strong:
+                strong.update(post)
             self._score_parts(term, post, part_scores)
         # An entry with most of a katakana word's trigrams, one of them rare, has the word
         # (スーパーバイサー); one or two of them (プログラミング ~ タイミング) is chance.
-        for d in range(self.n):
-            for w, idfs in matched_grams[d].items():
-                if 2 * len(idfs) >= grams_of_word[w] and max(idfs) >= STRONG_IDF:
-                    strong[d] = True
-
-        if not any(strong):
+        for (d, w), idfs in matched_grams.items():
+            if 2 * len(idfs) >= grams_of_word[w] and max(idfs) >= STRONG_IDF:
+                strong.add(d)
+        if not strong:
             return []
-        best = max(scores)
+
+        best = max(scores.values())
         heading_part = self._heading_lift(q.normalized, best)
         part_part = self._part_lift(part_scores, best)
-        final = [scores[d] + heading_part.get(d, 0.0) + part_part.get(d, 0.0) for d in range(self.n)]
-        kind_part = [0.0] * self.n
-        if len(q.words) >= SENTENCE_WORDS:
-            for d, e in enumerate(self.entries):
-                kind_part[d] = final[d] * (SENTENCE_KIND_PRIOR.get(e.kind, 1.0) - 1.0)
-                final[d] += kind_part[d]
-        top = max(final[d] for d in range(self.n) if strong[d])
+        sentence = len(q.words) >= SENTENCE_WORDS
+        final: dict[int, float] = {}
+        parts: dict[int, dict[str, float]] = {}
+        for d in strong:
+            p = {"bm25": scores[d], "heading": heading_part.get(d, 0.0), "part": part_part(d)}
+            p["kind"] = (
+                sum(p.values()) * (SENTENCE_KIND_PRIOR.get(self.entries[d].kind, 1.0) - 1.0)
+                if sentence
+                else 0.0
+            )
+            parts[d] = p
+            final[d] = sum(p.values())
+        top = max(final.values())
 
         wanted = set(themes) if themes is not None else None
         results = []
-        for d in sorted(range(self.n), key=lambda d: (-final[d], d)):
+        for d in sorted(final, key=lambda d: (-final[d], d)):
             e = self.entries[d]
-            if not strong[d] or final[d] < RELATIVE_FLOOR * top:
-                continue
+            if final[d] < RELATIVE_FLOOR * top:
+                break
             if scene is not None and e.scene != scene:
                 continue
             if kind is not None and e.kind != kind:
                 continue
             if wanted is not None and not wanted.intersection(e.themes):
                 continue
-            parts = {
-                "bm25": scores[d],
-                "heading": heading_part.get(d, 0.0),
-                "part": part_part.get(d, 0.0),
-                "kind": kind_part[d],
-            }
-            ordered = tuple(sorted(hits[d], key=lambda h: -h.score))
-            results.append(Result(e, round(final[d], 6), ordered, parts))
+            ordered = sorted(hits[d], key=lambda h: -h[1])
+            found = tuple(Hit(q.terms[k].text, q.terms[k].role, q.terms[k].via, s) for k, s in ordered)
+            results.append(Result(e, round(final[d], 6), found, parts[d]))
             if limit is not None and len(results) >= limit:
                 break
         return results
@@ -399,17 +411,16 @@ class Searcher:
                 out[d] = max(out.get(d, 0.0), lift)
         return out
 
-    def _part_lift(self, part_scores: list[float], best: float) -> dict[int, float]:
-        """Lift the entries of the part (scene) that the whole query matches best."""
+    def _part_lift(self, part_scores: list[float], best: float) -> Callable[[int], float]:
+        """Lift for an entry of the part (scene) that the whole query matches best."""
         top = max(part_scores)
-        if top <= 0:
-            return {}
-        out: dict[int, float] = {}
-        for d, p in enumerate(self._part_of):
-            strength = part_scores[p] / top
-            if strength > PART_FLOOR:
-                out[d] = PART_LIFT * best * (strength - PART_FLOOR) / (1 - PART_FLOOR)
-        return out
+        lifts = [
+            PART_LIFT * best * (p / top - PART_FLOOR) / (1 - PART_FLOOR)
+            if top > 0 and p / top > PART_FLOOR
+            else 0.0
+            for p in part_scores
+        ]
+        return lambda d: lifts[self._part_of[d]]
 
 
 def normalized_fields(corpus: Corpus) -> list[tuple[str, str, str]]:
