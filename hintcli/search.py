@@ -40,7 +40,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -92,8 +92,7 @@ WORD, GRAM, KGRAM, STEM, CHAR, KANA, PHRASE = "word", "gram", "kgram", "stem", "
 EXPANSION, TYPO = "thesaurus", "typo"
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     text: str  # normalized
     weight: float
     role: str
@@ -101,8 +100,7 @@ class Term:
     word: int = -1  # for a word's bigrams: which word of the query
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One query term found in an entry, and what it added to the score."""
 
     term: str
@@ -111,12 +109,11 @@ class Hit:
     score: float
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     entry: Entry
     score: float
     hits: tuple[Hit, ...]  # best first
-    parts: dict[str, float] = field(default_factory=dict)  # bm25, heading, part
+    parts: dict[str, float]  # bm25, heading, part, kind: they add up to score
 
     def highlight_terms(self) -> list[str]:
         """Normalized terms worth highlighting in the entry's text, longest first."""
@@ -124,8 +121,7 @@ class Result:
         return sorted(terms, key=len, reverse=True)
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     raw: str
     normalized: str
     terms: tuple[Term, ...]

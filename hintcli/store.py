@@ -20,10 +20,9 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__
 from .corpus import Corpus, DataError
@@ -57,8 +56,7 @@ def cache_dir() -> Path | None:
     return Path(base) / "hintcli"
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(NamedTuple):
     corpus: Corpus
     thesaurus: Thesaurus
     normalized: list[tuple[str, str, str]]

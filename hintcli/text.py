@@ -80,7 +80,9 @@ _VARIANT_MAP = dict(_VARIANTS)
 
 _SPACE_RE = re.compile(r"\s+")
 # Everything that is not a letter, digit or kana separates runs of text.
-_BOUNDARY_RE = re.compile(r"[^\w\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+|_")
+# What a run of text is made of, after normalize(): Latin letters and digits, kana,
+# kanji (and 々). Everything else (punctuation, symbols, other scripts) separates runs.
+_RUN_RE = re.compile("[0-9a-z\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々]+")
 
 # C0/C1 controls (keeping tab and newline), and escape sequences: CSI, OSC, and
 # two-character escapes. Applied before anything user-typed is echoed.
@@ -106,8 +108,8 @@ def normalize(text: str) -> str:
 
 
 def runs(normalized: str) -> list[str]:
-    """Split normalized text at punctuation into runs of letters, digits and kana."""
-    return [r for r in _BOUNDARY_RE.split(normalized) if r]
+    """Split normalized text at punctuation into runs of letters, digits, kana and kanji."""
+    return _RUN_RE.findall(normalized)
 
 
 def is_kanji(ch: str) -> bool:

@@ -8,23 +8,20 @@ query with a lower weight (see search.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .corpus import _read_toml, _Table
 from .text import normalize
 
 
-@dataclass(frozen=True, slots=True)
-class Expansion:
+class Expansion(NamedTuple):
     word: str  # the user's word, as written in the thesaurus
     term: str  # a report word, as written in the thesaurus
     key: str  # normalized `term`
 
 
-@dataclass(frozen=True, slots=True)
-class ThesaurusEntry:
+class ThesaurusEntry(NamedTuple):
     words: tuple[str, ...]
     report: tuple[str, ...]
     topic: str
