@@ -39,7 +39,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -68,6 +68,8 @@ HEADING_LIFT = 0.9  # × best score, for a heading the query matches exactly
 HEADING_SIM_FLOOR = 0.6
 PART_LIFT = 0.4  # × best score, for the entries of the part the query matches best
 PART_FLOOR = 0.5  # parts scoring under this fraction of the best part are not lifted
+SECTION_LIFT = 0.15  # × best score, for the entries under the heading the query matches best
+SECTION_FLOOR = 0.5
 
 # A situation told in a sentence wants advice: the hints and suggestions, more
 # than the report's own example situations, the practices or the stories.
@@ -169,11 +171,10 @@ class Searcher:
                 self._headings.setdefault(heading, []).append(i)
 
         # Parts: each scene, the practices, the stories.
-        names = sorted({part_of(e) for e in self.entries})
-        self._part_of = [names.index(part_of(e)) for e in self.entries]
-        self._part_len = [0.0] * len(names)
-        for d, p in enumerate(self._part_of):
-            self._part_len[p] += self._doc_len[d]
+        # Sections: the entries under one heading (a scene's 「」 heading, its
+        # examples, its suggestions; a practice category; a story section).
+        self._part = Grouping([part_of(e) for e in self.entries], self._doc_len)
+        self._section = Grouping([section_of(e) for e in self.entries], self._doc_len)
 
     # ------------------------------------------------------------------ terms
 
@@ -283,7 +284,8 @@ class Searcher:
             if t.role == KGRAM:
                 grams_of_word[t.word] += 1
         matched_grams: dict[tuple[int, int], list[float]] = {}
-        part_scores = [0.0] * len(self._part_len)
+        part_scores = [0.0] * self._part.size
+        section_scores = [0.0] * self._section.size
         common = COMMON_SHARE * self.n
         for k, term in enumerate(q.terms):
             # A part of a word found all over the report (ない, して, 支援) barely
@@ -304,7 +306,8 @@ class Searcher:
                     matched_grams.setdefault((d, term.word), []).append(idf)
             if is_strong:
                 strong.update(post)
-            self._score_parts(term, post, part_scores)
+            self._part.score(term.weight, post, part_scores)
+            self._section.score(term.weight, post, section_scores)
         # An entry with most of a katakana word's trigrams, one of them rare, has the word
         # (スーパーバイサー); one or two of them (プログラミング ~ タイミング) is chance.
         for (d, w), idfs in matched_grams.items():
@@ -315,12 +318,18 @@ class Searcher:
 
         best = max(scores.values())
         heading_part = self._heading_lift(q.normalized, best)
-        part_part = self._part_lift(part_scores, best)
+        part_part = self._part.lift(part_scores, PART_LIFT * best, PART_FLOOR)
+        section_part = self._section.lift(section_scores, SECTION_LIFT * best, SECTION_FLOOR)
         sentence = len(q.words) >= SENTENCE_WORDS
         final: dict[int, float] = {}
         parts: dict[int, dict[str, float]] = {}
         for d in strong:
-            p = {"bm25": scores[d], "heading": heading_part.get(d, 0.0), "part": part_part(d)}
+            p = {
+                "bm25": scores[d],
+                "heading": heading_part.get(d, 0.0),
+                "part": part_part[self._part.of[d]],
+                "section": section_part[self._section.of[d]],
+            }
             p["kind"] = (
                 sum(p.values()) * (SENTENCE_KIND_PRIOR.get(self.entries[d].kind, 1.0) - 1.0)
                 if sentence
@@ -378,19 +387,6 @@ class Searcher:
     def _saturate(tf: float, length: float, avg: float) -> float:
         return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
 
-    def _score_parts(self, term: Term, post: dict[int, float], part_scores: list[float]) -> None:
-        """Add `term`'s BM25 over parts, each part (scene) taken as one document."""
-        n_parts = len(part_scores)
-        tf = [0.0] * n_parts
-        for d, x in post.items():
-            tf[self._part_of[d]] += x
-        df = sum(1 for x in tf if x)
-        idf = math.log(1.0 + (n_parts - df + 0.5) / (df + 0.5))
-        avg = sum(self._part_len) / n_parts
-        for p in range(n_parts):
-            if tf[p]:
-                part_scores[p] += term.weight * idf * self._saturate(tf[p], self._part_len[p], avg)
-
     def _heading_lift(self, qn: str, best: float) -> dict[int, float]:
         """Lift the entries under a heading the query closely matches."""
         out: dict[int, float] = {}
@@ -407,16 +403,42 @@ class Searcher:
                 out[d] = max(out.get(d, 0.0), lift)
         return out
 
-    def _part_lift(self, part_scores: list[float], best: float) -> Callable[[int], float]:
-        """Lift for an entry of the part (scene) that the whole query matches best."""
-        top = max(part_scores)
-        lifts = [
-            PART_LIFT * best * (p / top - PART_FLOOR) / (1 - PART_FLOOR)
-            if top > 0 and p / top > PART_FLOOR
-            else 0.0
-            for p in part_scores
-        ]
-        return lambda d: lifts[self._part_of[d]]
+
+class Grouping:
+    """Entries pooled into groups (scenes; sections) that a query is also scored against.
+
+    A situation rarely shares many words with the one hint that answers it, but
+    often with the scene or the heading's hints taken together.
+    """
+
+    def __init__(self, keys: list[str], doc_len: list[float]) -> None:
+        names = sorted(set(keys))
+        self.of = [names.index(k) for k in keys]
+        self.size = len(names)
+        self.length = [0.0] * self.size
+        for d, g in enumerate(self.of):
+            self.length[g] += doc_len[d]
+        self.avg = sum(self.length) / max(1, self.size)
+
+    def score(self, weight: float, post: dict[int, float], scores: list[float]) -> None:
+        """Add one term's BM25 over the groups, each group taken as one document."""
+        tf = [0.0] * self.size
+        for d, x in post.items():
+            tf[self.of[d]] += x
+        df = sum(1 for x in tf if x)
+        idf = math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
+        for g, x in enumerate(tf):
+            if x:
+                norm = K1 * (1 - B + B * self.length[g] / self.avg)
+                scores[g] += weight * idf * x * (K1 + 1) / (x + norm)
+
+    @staticmethod
+    def lift(scores: list[float], most: float, floor: float) -> list[float]:
+        """Per group: up to `most` for the best group, nothing under `floor` of the best."""
+        top = max(scores)
+        if top <= 0:
+            return [0.0] * len(scores)
+        return [most * (s / top - floor) / (1 - floor) if s / top > floor else 0.0 for s in scores]
 
 
 def normalized_fields(corpus: Corpus) -> list[tuple[str, str, str]]:
@@ -431,6 +453,10 @@ def normalized_fields(corpus: Corpus) -> list[tuple[str, str, str]]:
 
 def part_of(e: Entry) -> str:
     return f"scene{e.scene}" if e.scene else e.kind
+
+
+def section_of(e: Entry) -> str:
+    return f"{part_of(e)}/{e.heading if e.kind != 'suggestion' else 'suggestion'}/{e.kind}"
 
 
 def distinctive(term: Term, idf: float, single_word: bool) -> bool:
