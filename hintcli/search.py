@@ -396,9 +396,9 @@ class Searcher:
             sim = heading_similarity(qn, heading)
             if sim <= HEADING_SIM_FLOOR:
                 continue
-            # Squared: a near miss of a long heading (one of two story
+            # Cubed: a near miss of a long heading (one of two story
             # sections with the same first half) lifts much less than the heading itself.
-            lift = HEADING_LIFT * best * ((sim - HEADING_SIM_FLOOR) / (1 - HEADING_SIM_FLOOR)) ** 2
+            lift = HEADING_LIFT * best * ((sim - HEADING_SIM_FLOOR) / (1 - HEADING_SIM_FLOOR)) ** 3
             for d in docs:
                 out[d] = max(out.get(d, 0.0), lift)
         return out
