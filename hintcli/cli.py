@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from .corpus import Corpus, Entry, Section
     from .render import ColorChoice
+    from .search import Searcher
 
 EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
@@ -127,12 +128,11 @@ def parse_story(raw: str, count: int) -> int:
 def parse_limit(raw: str) -> int | None:
     """How many results: an integer >= 1 in any width; None (all) when it exceeds any corpus."""
     value = unicodedata.normalize("NFKC", raw).strip()
-    if value.isascii() and value.isdigit() and int(value[:12]) >= 1:
-        return None if len(value) > 9 else int(value)
+    digits = value.lstrip("0")
+    if value.isascii() and value.isdigit() and digits:
+        # A number too long to mean a count (or for int() to read) means everything.
+        return None if len(digits) > 9 else int(digits)
     raise BadInput(f"件数{_quoted(raw)}は使えません。--limit には 1 以上の整数を指定してください")
-
-
-_LETTER_RE = re.compile(r"[^\W_]|[\u3040-\u30ff]")
 
 
 def read_query(words: Sequence[str]) -> str:
@@ -140,7 +140,7 @@ def read_query(words: Sequence[str]) -> str:
     query = " ".join(words)
     _require(query, "検索語")
     # A letter, digit or kana anywhere (not only where the search reads: it caps a pasted page).
-    if not _LETTER_RE.search(unicodedata.normalize("NFKC", query)):
+    if not any(ch.isalnum() for ch in unicodedata.normalize("NFKC", query)):
         raise BadInput(f"検索語{_quoted(query)}に文字がありません（記号だけでは検索できません）")
     return query
 
@@ -488,10 +488,11 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="バージョンを表示して終了")
     ] = False,
 ) -> None:
-    """ひきこもり支援のヒント集（厚生労働省、令和3年3月）を場面・テーマ・ID から引く。
+    """ひきこもり支援のヒント集（厚生労働省、令和3年3月）を状況・場面・テーマ・ID から引く。
 
     報告書「ひきこもり状態にある方やその家族に対する支援のヒント集」を収録しています。
-    はじめに: hint list（全体の一覧）、hint scene 1（場面1を読む）
+    はじめに: hint search 本人に会えない（状況から探す）
+    ほかに: hint list（全体の一覧）、hint scene 1（場面1を読む）
     """
     ctx.obj = color
     if ctx.invoked_subcommand is None:
@@ -500,6 +501,96 @@ def root(
 
 def command(**kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return app.command(cls=_HintCommand, options_metavar="[オプション]", **kwargs)
+
+
+@command()
+def search(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY...",
+            help="状況や言葉（例: 本人に会えない、しんどい、父親から娘がこもっていると電話があった）",
+            show_default=False,
+        ),
+    ],
+    limit: Annotated[
+        str, typer.Option("--limit", "-n", metavar="N", help="表示する件数（1 以上）", show_default=False)
+    ] = "10",
+    scene: Annotated[str | None, typer.Option("--scene", "-s", metavar="N", help="場面 1～6 で絞る")] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category", "-c", metavar="テーマ", help="テーマで絞る（家族支援、かぞく などあいまい一致）"
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="種類",
+            help="種類で絞る: example（具体例） hint（ヒント） suggestion（サジェスション）"
+            " practice（支援体制） story（素材集）",
+        ),
+    ] = None,
+    json: Json = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="結果ごとに、一致した語・言い換え・スコアの内訳を表示する")
+    ] = False,
+    color: Color = None,
+) -> None:
+    """状況や言葉で、役に立つヒントを探す（関連の高い順、既定で 10 件）。
+
+    例: hint search 本人に会えない / hint search しんどい --explain / hint search 訪問 -s 1 -k hint
+    """
+    query = read_query(words)
+    wanted = parse_limit(limit)
+    scene_n = parse_scene(scene) if scene is not None else None
+    kind_v = parse_kind(kind) if kind is not None else None
+    from . import render
+    from .store import load_searcher
+
+    searcher = load_searcher()
+    theme = resolve_theme(searcher.corpus, category) if category is not None else None
+    found = searcher.search(query, limit=None, scene=scene_n, themes={theme} if theme else None, kind=kind_v)
+    results = found[:wanted] if wanted is not None else found
+    filters = _describe_filters(theme, scene_n, kind_v)
+    if json:
+        render.print_json(render.search_json(results, explain=explain))
+    elif results:
+        header = render.search_header(shown(query), len(results), len(found), filters)
+        render.search_results(
+            _console(color, ctx),
+            searcher.corpus,
+            results,
+            header,
+            scenes=render.ranked_scenes(results) if kind_v is None else (),
+            explain=explain,
+            reading=searcher.parse(query).terms if explain else (),
+        )
+    if not results:
+        raise NotFound(_nothing_found(searcher, query, filters))
+
+
+def _nothing_found(searcher: Searcher, query: str, filters: str) -> str:
+    """「…」に当てはまる項目はありません, with what the query comes close to and where to look instead."""
+    where = f"（{filters}）" if filters else ""
+    text = f"{_quoted(query)}{where}に当てはまる項目はありません。"
+    if filters and searcher.search(query, limit=1):
+        return text + "絞り込みを外すと見つかります"
+    close = []
+    for what, name in searcher.suggest(query):
+        if what == "テーマ":
+            close.append(f"テーマ「{name}」（hint list -c {name}）")
+        elif what == "場面":
+            number = name.removeprefix("場面").partition("：")[0]
+            close.append(f"{name}（hint scene {number}）")
+        else:
+            close.append(f"{what}「{name}」")
+    if close:
+        text += f"もしかして: {'、'.join(close)}。"
+    return text + "全体の一覧: hint list"
 
 
 @command(context_settings={"ignore_unknown_options": True})
@@ -588,96 +679,6 @@ def _describe_filters(theme: str | None, scene: int | None, kind: str | None) ->
         KIND_LABELS[kind] if kind else "",
     )
     return "・".join(p for p in parts if p)
-
-
-@command()
-def search(
-    ctx: typer.Context,
-    words: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="QUERY...",
-            help="状況や言葉（例: 本人に会えない、しんどい、父親から娘がこもっていると電話があった）",
-            show_default=False,
-        ),
-    ],
-    limit: Annotated[
-        str, typer.Option("--limit", "-n", metavar="N", help="表示する件数（1 以上）", show_default=False)
-    ] = "10",
-    scene: Annotated[str | None, typer.Option("--scene", "-s", metavar="N", help="場面 1～6 で絞る")] = None,
-    category: Annotated[
-        str | None,
-        typer.Option(
-            "--category", "-c", metavar="テーマ", help="テーマで絞る（家族支援、かぞく などあいまい一致）"
-        ),
-    ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            "-k",
-            metavar="種類",
-            help="種類で絞る: example（具体例） hint（ヒント） suggestion（サジェスション）"
-            " practice（支援体制） story（素材集）",
-        ),
-    ] = None,
-    json: Json = False,
-    explain: Annotated[
-        bool, typer.Option("--explain", help="結果ごとに、一致した語・言い換え・スコアの内訳を表示する")
-    ] = False,
-    color: Color = None,
-) -> None:
-    """状況や言葉で、役に立つヒントを探す（関連の高い順、既定で 10 件）。
-
-    例: hint search 本人に会えない / hint search しんどい --explain / hint search 訪問 -s 1 -k hint
-    """
-    query = read_query(words)
-    wanted = parse_limit(limit)
-    scene_n = parse_scene(scene) if scene is not None else None
-    kind_v = parse_kind(kind) if kind is not None else None
-    from . import render
-    from .store import load_searcher
-
-    searcher = load_searcher()
-    theme = resolve_theme(searcher.corpus, category) if category is not None else None
-    found = searcher.search(query, limit=None, scene=scene_n, themes={theme} if theme else None, kind=kind_v)
-    results = found[:wanted] if wanted is not None else found
-    filters = _describe_filters(theme, scene_n, kind_v)
-    if json:
-        render.print_json(render.search_json(results, explain=explain))
-    elif results:
-        header = render.search_header(shown(query), len(results), len(found), filters)
-        render.search_results(
-            _console(color, ctx),
-            searcher.corpus,
-            results,
-            header,
-            scenes=render.ranked_scenes(results) if kind_v is None else (),
-            explain=explain,
-            reading=searcher.parse(query).terms if explain else (),
-        )
-    if not results:
-        raise NotFound(_nothing_found(searcher, query, filters))
-
-
-def _nothing_found(searcher: Any, query: str, filters: str) -> str:
-    """「…」に当てはまる項目はありません, with what the query comes close to and where to look instead."""
-    where = f"（{filters}）" if filters else ""
-    text = f"{_quoted(query)}{where}に当てはまる項目はありません。"
-    if filters and searcher.search(query, limit=1):
-        return text + "絞り込みを外すと見つかります"
-    close = []
-    for what, name in searcher.suggest(query):
-        if what == "テーマ":
-            close.append(f"テーマ「{name}」（hint list -c {name}）")
-        elif what == "場面":
-            number = name.removeprefix("場面").partition("：")[0]
-            close.append(f"{name}（hint scene {number}）")
-        else:
-            close.append(f"{what}「{name}」")
-    if close:
-        text += f"もしかして: {'、'.join(close)}。"
-    return text + "全体の一覧: hint list"
 
 
 @command()

@@ -370,7 +370,6 @@ def _bullets(entries: Iterable[Entry], narrow: bool, max_lines: int | None = Non
     ``max_lines`` cuts each text to that many lines, ending in 「…」 (a compact
     view; the ID leads to the whole text).
     """
-    from rich.console import Group
     from rich.table import Table
 
     grid = Table.grid(expand=True)
@@ -381,11 +380,10 @@ def _bullets(entries: Iterable[Entry], narrow: bool, max_lines: int | None = Non
     for e in entries:
         text = entry_text(e)
         if max_lines is not None:
-            clamped = Clamp(text, max_lines)
-            if narrow:
-                grid.add_row("・", Group(clamped, Text(e.id, style=STYLE["id"], justify="right")))
+            if narrow:  # the ID first: the cut would lose it at the end
+                grid.add_row("・", Clamp(JText.assemble((e.id, STYLE["id"]), " ", text), max_lines))
             else:
-                grid.add_row("・", clamped, f"  {e.id}")
+                grid.add_row("・", Clamp(text, max_lines), f"  {e.id}")
         elif narrow:
             text.append(f" {e.id}", STYLE["id"])
             grid.add_row("・", text)
@@ -838,16 +836,30 @@ _THESAURUS, _TYPO, _PHRASE = "thesaurus", "typo", "phrase"
 _WHOLE_WORDS = ("word", "phrase", "stem")  # roles shown when explaining how a query was read
 
 
-def place(corpus: Corpus, entry: Entry) -> str:
-    """Where a search result sits, named in full: 場面1「…」 p.8-10, 支援体制の具体例（ハード面） p.1-3."""
+def place(corpus: Corpus, entry: Entry, width: int | None = None) -> str:
+    """Where a search result sits, named in full: 場面1「…」 p.8-10, 支援体制の具体例（ハード面） p.1-3.
+
+    Within ``width`` cells a long scene title is shortened (場面1「ひきこもり…」 p.8-10),
+    and left out if even that does not fit, so that the pages stay.
+    """
     where = pages(entry.page, entry.page_end)
-    if entry.scene is not None:
-        return f"場面{entry.scene}「{corpus.scenes[entry.scene].title}」 {where}"
-    if entry.kind == "practice":
-        return f"{KIND_LABELS['practice']}（{entry.section}） {where}"
-    if entry.kind == "story":
-        return f"{PART_STORIES}（歩みの例{entry.story}） {where}"
-    return location(corpus, entry)
+    if entry.scene is None:
+        if entry.kind == "practice":
+            return f"{KIND_LABELS['practice']}（{entry.section}） {where}"
+        if entry.kind == "story":
+            return f"{PART_STORIES}（歩みの例{entry.story}） {where}"
+        return location(corpus, entry)
+    title = corpus.scenes[entry.scene].title
+    full = f"場面{entry.scene}「{title}」 {where}"
+    if width is None or cell_len(full) <= width:
+        return full
+    room = width - cell_len(f"場面{entry.scene}「…」 {where}")
+    cut = ""
+    for ch in title:
+        if cell_len(cut + ch) > room:
+            break
+        cut += ch
+    return f"場面{entry.scene}「{cut}…」 {where}" if len(cut) >= 2 else f"場面{entry.scene} {where}"
 
 
 def ranked_scenes(
@@ -904,11 +916,14 @@ def search_results(
     for rank, result in enumerate(results, 1):
         if rank == FIRST_RESULTS + 1 and scenes:
             _scene_suggestions(console, corpus, scenes, narrow)
-            console.print(Text(f"ほかの結果（{rank}～{len(results)}件目）", style=STYLE["dim"]))
+            which = f"{rank}件目" if rank == len(results) else f"{rank}～{len(results)}件目"
+            console.print(Text(f"ほかの結果（{which}）", style=STYLE["dim"]))
         entry = result.entry
         below = explanation(result, narrow) if explain else None
         marks = spans(entry.text, result.highlight_terms())
-        console.print(entry_panel(corpus, entry, marks, title=place(corpus, entry), below=below))
+        console.print(
+            entry_panel(corpus, entry, marks, title=place(corpus, entry, console.width - 6), below=below)
+        )
     if len(results) <= FIRST_RESULTS and scenes:
         _scene_suggestions(console, corpus, scenes, narrow)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, Invoke, japanese, replace_in
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from hintcli import __version__, store
 from hintcli.cli import EXIT_DATA, EXIT_NOT_FOUND, EXIT_SOFTWARE, EXIT_USAGE, app
@@ -29,6 +33,320 @@ ESCAPE = "\x1b[31mred\x1b]8;;http://x\x07"
 
 def data(result_stdout: str) -> object:
     return json.loads(result_stdout)
+
+
+# --------------------------------------------------------------------------- search
+
+SCREEN = 40  # lines of a terminal's first screen
+
+
+def search_json(invoke: Invoke, *args: str) -> list[dict[str, object]]:
+    result = invoke("search", *args, "--json")
+    assert result.exit_code == 0, result.output
+    found = data(result.stdout)
+    assert isinstance(found, list)
+    return found
+
+
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_search_first_screen_has_the_letter_hints_and_scene_1_suggestions(
+    invoke: Invoke, columns: str
+) -> None:
+    result = invoke("search", "本人に会えない", env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.output
+    screen = "\n".join(result.stdout.splitlines()[:SCREEN])
+    assert screen.startswith("「本人に会えない」の検索結果")
+    assert "「会えない場合は手紙で伝える」" in screen
+    assert "場面1の委員からのサジェスション" in screen
+    assert all(f"s1-c{n}" in screen for n in range(1, 6))
+    assert result.stdout.count("場面1の委員からのサジェスション") == 1
+
+
+def test_search_words_are_joined_into_one_query(invoke: Invoke) -> None:
+    joined = invoke("search", "本人に", "会えない", "--json")
+    whole = invoke("search", "本人に 会えない", "--json")
+    assert joined.exit_code == 0
+    assert joined.stdout == whole.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["本人に会えない"], 0),
+        (["訪問", "-n", "1"], 0),
+        (["天ぷらの揚げ方"], EXIT_NOT_FOUND),
+        (["xyz"], EXIT_NOT_FOUND),
+        ([""], EXIT_USAGE),
+        (["　"], EXIT_USAGE),
+        (["・・・"], EXIT_USAGE),
+        ([], EXIT_USAGE),
+    ],
+)
+def test_search_exit_codes(invoke: Invoke, args: list[str], code: int) -> None:
+    result = invoke("search", *args)
+    assert result.exit_code == code, result.output
+    if code:
+        assert result.stderr.startswith("hint: ")
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert japanese(result.stderr)
+        assert result.stdout == ""
+    else:
+        assert result.stderr == ""
+
+
+def test_search_json_contract(invoke: Invoke, corpus: Corpus) -> None:
+    result = invoke("search", "本人に会えない", "--json", "--limit", "10")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    found = data(result.stdout)  # stdout is the JSON array and nothing else
+    assert isinstance(found, list)
+    assert 1 <= len(found) <= 10
+    listed = {e.id: e.to_json() for e in corpus.entries}
+    for item in found:
+        assert isinstance(item, dict)
+        assert {"id", "kind", "scene", "heading", "text", "page", "themes", "score"} <= set(item)
+        assert isinstance(item["score"], float)
+        assert {k: v for k, v in item.items() if k != "score"} == listed[str(item["id"])]
+    scores = [item["score"] for item in found]
+    assert scores == sorted(scores, reverse=True)  # type: ignore[type-var]
+    assert len({item["id"] for item in found}) == len(found)
+    assert found[0]["heading"] == "会えない場合は手紙で伝える" or found[0]["scene"] == 1
+
+
+def test_search_json_finding_nothing_is_an_empty_array_and_exit_1(invoke: Invoke) -> None:
+    result = invoke("search", "天ぷらの揚げ方", "--json")
+    assert result.exit_code == EXIT_NOT_FOUND
+    assert result.stdout == "[]\n"
+    assert "天ぷらの揚げ方" in result.stderr
+
+
+def test_search_is_deterministic(invoke: Invoke) -> None:
+    first = invoke("search", "父親から、娘が仕事を辞めて半年ほど家にこもっていると電話があった", "--explain")
+    again = invoke("search", "父親から、娘が仕事を辞めて半年ほど家にこもっていると電話があった", "--explain")
+    assert first.exit_code == 0
+    assert first.stdout == again.stdout
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    words=st.lists(
+        st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60), max_size=3
+    ),
+    explain=st.booleans(),
+)
+def test_search_on_any_text_never_fails(words: list[str], explain: bool) -> None:
+    result = CliRunner().invoke(
+        app, ["--color", "always", "search", "--", *words, *(["--explain"] * explain)]
+    )
+    assert result.exit_code in (0, EXIT_NOT_FOUND, EXIT_USAGE), result.output
+    assert "Traceback" not in result.output
+    assert result.stderr == "" or re.sub(r"\x1b\[[0-9;]*m", "", result.stderr).startswith("hint: ")
+
+
+# --------------------------------------------------------------------------- search: --limit and filters
+
+
+def test_search_limit(invoke: Invoke) -> None:
+    everything = search_json(invoke, "家族", "--limit", "1000000")
+    assert len(everything) > 10
+    assert len(search_json(invoke, "家族")) == 10  # the default
+    assert search_json(invoke, "家族", "-n", "1") == everything[:1]
+    assert search_json(invoke, "家族", "--limit", "３") == everything[:3]
+    assert search_json(invoke, "家族", "--limit", "9" * 5000) == everything
+    assert search_json(invoke, "家族", "--limit", "0" * 20 + "2") == everything[:2]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "abc", "2.5", "", "０", "000", "1e3", "+5"])
+def test_search_bad_limit_is_usage_error(invoke: Invoke, value: str) -> None:
+    result = invoke("search", "家族", "--limit", value)
+    assert result.exit_code == EXIT_USAGE
+    assert "1 以上" in result.stderr
+    assert result.stdout == ""
+
+
+def test_search_header_says_how_many_and_how_to_see_all(invoke: Invoke) -> None:
+    total = len(search_json(invoke, "家族", "--limit", "1000"))
+    some = invoke("search", "家族", "-n", "2")
+    assert some.stdout.splitlines()[0] == f"「家族」の検索結果  2件／全{total}件（すべて: --limit {total}）"
+    every = invoke("search", "家族", "-n", "1000", env={"COLUMNS": "200"})
+    assert every.stdout.splitlines()[0] == f"「家族」の検索結果  {total}件"
+
+
+def test_search_filters_restrict_the_results(invoke: Invoke) -> None:
+    everything = search_json(invoke, "家族", "-n", "1000")
+    assert {e["scene"] for e in everything} > {1}
+    in_scene = search_json(invoke, "家族", "-n", "1000", "--scene", "場面１")
+    assert in_scene and all(e["scene"] == 1 for e in in_scene)
+    hints = search_json(invoke, "家族", "-n", "1000", "-k", "ヒント")
+    assert hints and all(e["kind"] == "hint" for e in hints)
+    themed = search_json(invoke, "家族", "-n", "1000", "--category", "ほうもん")
+    assert themed and all("訪問・アウトリーチ" in e["themes"] for e in themed)  # type: ignore[operator]
+    # A filter keeps the ranking: the filtered results in the same order as unfiltered.
+    order = [e["id"] for e in everything]
+    assert [e["id"] for e in hints] == [i for i in order if i in {e["id"] for e in hints}]
+
+
+def test_search_filters_that_leave_nothing_say_so(invoke: Invoke) -> None:
+    result = invoke("search", "訪問", "--scene", "1", "--kind", "story")
+    assert result.exit_code == EXIT_NOT_FOUND
+    assert "「訪問」（場面1・素材集）に当てはまる項目はありません" in result.stderr
+    assert "絞り込みを外すと見つかります" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--scene", "7"], "1～6"),
+        (["--kind", "recipe"], "使える種類"),
+    ],
+)
+def test_search_bad_filters_are_usage_errors(invoke: Invoke, args: list[str], expected: str) -> None:
+    result = invoke("search", "訪問", *args)
+    assert result.exit_code == EXIT_USAGE
+    assert expected in result.stderr
+
+
+def test_search_unknown_category_lists_the_themes(invoke: Invoke, corpus: Corpus) -> None:
+    result = invoke("search", "訪問", "--category", "天ぷら")
+    assert result.exit_code == EXIT_NOT_FOUND
+    assert all(t.name in result.stderr for t in corpus.themes)
+
+
+def test_search_suggestions_only_without_a_kind_filter(invoke: Invoke) -> None:
+    plain = invoke("search", "燃え尽き", env={"COLUMNS": "100"})
+    assert "場面6の委員からのサジェスション" in plain.stdout
+    hints = invoke("search", "燃え尽き", "--kind", "hint", env={"COLUMNS": "100"})
+    assert hints.exit_code == 0
+    assert "の委員からのサジェスション" not in hints.stdout
+
+
+# --------------------------------------------------------------------------- search: output
+
+
+def test_search_result_panels_name_place_heading_and_id(invoke: Invoke, corpus: Corpus) -> None:
+    result = invoke("search", "本人に会えない", "-n", "3", env={"COLUMNS": "120"})
+    scene = corpus.scenes[1]
+    assert f"場面1「{scene.title}」 p.8-10" in result.stdout
+    for item in search_json(invoke, "本人に会えない", "-n", "3"):
+        assert str(item["id"]) in result.stdout
+
+
+def test_search_labels_practices_and_stories(invoke: Invoke) -> None:
+    result = invoke("search", "ピアサポーター", "-k", "practice", "-n", "1", env={"COLUMNS": "120"})
+    assert "支援体制の具体例（ソフト面） p.4-7" in result.stdout
+    result = invoke("search", "オープンスペース", "-k", "story", "-n", "1", env={"COLUMNS": "120"})
+    assert "素材集（歩みの例1） p.24" in result.stdout
+
+
+def test_plain_search_output_holds_the_exact_entry_text(invoke: Invoke, corpus: Corpus) -> None:
+    result = invoke("search", "本人に会えない", env={"COLUMNS": "400"})
+    assert "\x1b" not in result.stdout
+    for item in search_json(invoke, "本人に会えない"):
+        assert corpus.by_id[str(item["id"])].text in result.stdout
+
+
+def test_search_highlights_matched_words_in_colour(invoke: Invoke, corpus: Corpus) -> None:
+    result = invoke("--color", "always", "search", "手紙", "-n", "1", env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "\x1b[1;7m手紙\x1b[0m" in result.stdout
+    never = invoke("search", "手紙", "-n", "1", "--color", "never", env={"COLUMNS": "200"})
+    assert "\x1b" not in never.stdout
+    top = corpus.by_id[str(search_json(invoke, "手紙", "-n", "1")[0]["id"])]
+    assert top.text in never.stdout
+
+
+def test_search_echoes_markup_in_the_query_as_typed(invoke: Invoke) -> None:
+    result = invoke("--color", "always", "search", "[bold]本人に会えない[/]", "-n", "1")
+    assert result.exit_code == 0
+    assert "[bold]本人に会えない[/]" in result.stdout
+    escaped = invoke(
+        "search", "\x1b[31m訪問\x1b]8;;http://x\x07", "-n", "1", "--color", "always", "--explain"
+    )
+    assert escaped.exit_code == 0
+    assert "\x1b[31m訪問" not in escaped.stdout and "\x1b]8" not in escaped.stdout
+    assert "「訪問」の検索結果" in re.sub(r"\x1b\[[0-9;]*m", "", escaped.stdout)
+
+
+def test_a_huge_query_is_answered_quickly_and_echoed_short(invoke: Invoke) -> None:
+    started = time.perf_counter()
+    result = invoke("search", "本人に会えない" * 15_000)
+    assert time.perf_counter() - started < 1.0
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()[0]) < 120
+    started = time.perf_counter()
+    nothing = invoke("search", "天ぷら" * 34_000, "--explain")
+    assert time.perf_counter() - started < 1.0
+    assert nothing.exit_code == EXIT_NOT_FOUND
+    assert len(nothing.stderr) < 1000
+
+
+# --------------------------------------------------------------------------- search: --explain, did you mean
+
+
+def test_explain_shows_a_thesaurus_expansion(invoke: Invoke) -> None:
+    result = invoke("search", "しんどい", "--explain", "-n", "3", env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "検索語の読み取り" in out
+    expansions = [
+        line for line in out.splitlines() if "言い換え" in line and "しんど" in line and "→" in line
+    ]
+    assert any("燃え尽き" in line for line in expansions), out
+    assert "スコア" in out and "語の一致" in out and "場面の一致" in out
+
+
+def test_explain_shows_a_typo_correction(invoke: Invoke) -> None:
+    result = invoke("search", "燃え付き", "--explain", "-n", "1", env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert "誤字補正" in result.stdout
+    assert "燃え付き → 燃え尽き" in result.stdout
+
+
+def test_explain_in_json(invoke: Invoke) -> None:
+    found = search_json(invoke, "しんどい", "--explain", "-n", "5")
+    for item in found:
+        explain = item["explain"]
+        assert isinstance(explain, dict) and set(explain) == {"terms", "parts"}
+        assert sum(explain["parts"].values()) == pytest.approx(item["score"], abs=1e-3)
+        for term in explain["terms"]:
+            assert set(term) == {"term", "role", "via", "score"}
+    roles = {(t["role"], t["via"]) for item in found for t in item["explain"]["terms"]}  # type: ignore[index]
+    assert any(role == "thesaurus" and via for role, via in roles)
+    assert "explain" not in search_json(invoke, "しんどい", "-n", "1")[0]
+
+
+def test_nothing_found_suggests_close_themes_and_headings(invoke: Invoke) -> None:
+    # 家族史 is close to 家族支援 but not in the report (change the word if search learns it).
+    result = invoke("search", "家族史")
+    assert result.exit_code == EXIT_NOT_FOUND
+    assert result.stdout == ""
+    assert "「家族史」に当てはまる項目はありません" in result.stderr
+    assert "もしかして: テーマ「家族支援」（hint list -c 家族支援）" in result.stderr
+    assert "hint list" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_did_you_mean_names_scenes_with_their_command(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hintcli.search import Searcher
+
+    monkeypatch.setattr(Searcher, "search", lambda self, query, **kw: [])
+    monkeypatch.setattr(
+        Searcher,
+        "suggest",
+        lambda self, query, limit=3: [
+            ("テーマ", "家族支援"),
+            ("見出し", "焦らない"),
+            ("場面", "場面6：支援を担当する者が燃え尽きそうになった"),
+        ],
+    )
+    result = invoke("search", "なにか")
+    assert result.exit_code == EXIT_NOT_FOUND
+    assert (
+        "もしかして: テーマ「家族支援」（hint list -c 家族支援）、見出し「焦らない」、"
+        "場面6：支援を担当する者が燃え尽きそうになった（hint scene 6）。全体の一覧: hint list"
+    ) in result.stderr
 
 
 # --------------------------------------------------------------------------- scene
@@ -368,7 +686,7 @@ COMMANDS = [c.name or c.callback.__name__ for c in app.registered_commands if c.
 
 
 def test_every_command_is_listed() -> None:
-    assert set(COMMANDS) == {"scene", "list", "show", "practices", "story", "about"}
+    assert set(COMMANDS) == {"search", "scene", "list", "show", "practices", "story", "about"}
 
 
 @pytest.mark.parametrize("args", [["--help"], *[[c, "--help"] for c in COMMANDS]])
@@ -380,7 +698,15 @@ def test_every_command_has_japanese_help(invoke: Invoke, args: list[str]) -> Non
 
 
 def test_every_command_has_json(invoke: Invoke) -> None:
-    for args in (["scene", "1"], ["list"], ["show", "pr1"], ["practices"], ["story"], ["about"]):
+    for args in (
+        ["search", "訪問"],
+        ["scene", "1"],
+        ["list"],
+        ["show", "pr1"],
+        ["practices"],
+        ["story"],
+        ["about"],
+    ):
         result = invoke(*args, "--json")
         assert result.exit_code == 0, args
         json.loads(result.stdout)
@@ -419,6 +745,9 @@ def test_usage_errors_are_one_japanese_line_exit_2(invoke: Invoke, args: list[st
         ["scene", "{}"],
         ["practices", "{}"],
         ["list", "--kind", "{}"],
+        ["search", "{}"],
+        ["search", "訪問", "--limit", "{}"],
+        ["search", "訪問", "-c", "{}"],
     ],
 )
 def test_user_text_is_echoed_as_text_never_markup_or_escapes(
@@ -436,14 +765,29 @@ def test_user_text_is_echoed_as_text_never_markup_or_escapes(
         assert typed in result.stderr
 
 
-@pytest.mark.parametrize("args", [["list", "-c", "　"], ["show", ""], ["practices", " "], ["scene", "　"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "-c", "　"],
+        ["show", ""],
+        ["practices", " "],
+        ["scene", "　"],
+        ["search", ""],
+        ["search", "　"],
+        ["search", " ", "　", "\t"],
+        ["search", "。、！？"],
+        ["search", "訪問", "-c", "　"],
+    ],
+)
 def test_blank_input_is_usage_error(invoke: Invoke, args: list[str]) -> None:
     result = invoke(*args)
     assert result.exit_code == EXIT_USAGE
     assert result.stderr.startswith("hint: ")
 
 
-@pytest.mark.parametrize("args", [["list", "-c"], ["show"], ["practices"], ["scene"], ["list", "--kind"]])
+@pytest.mark.parametrize(
+    "args", [["list", "-c"], ["show"], ["practices"], ["scene"], ["list", "--kind"], ["search"]]
+)
 def test_huge_input_is_answered_quickly_and_echoed_short(invoke: Invoke, args: list[str]) -> None:
     started = time.perf_counter()
     result = invoke(*args, "あ" * 100_000)
@@ -508,7 +852,7 @@ def hint(
 def test_a_reader_closing_the_pipe_ends_quietly() -> None:
     code = "import sys; from hintcli.cli import main; sys.argv[0] = 'hint'; main()"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    for args in (["list", "-c", "家族"], ["list", "--json"], ["--help"]):
+    for args in (["list", "-c", "家族"], ["list", "--json"], ["--help"], ["search", "本人に会えない"]):
         producer = subprocess.Popen(
             [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
         )
@@ -524,7 +868,12 @@ def test_a_reader_closing_the_pipe_ends_quietly() -> None:
     "env", [{"PYTHONIOENCODING": "cp932"}, {"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C"}]
 )
 def test_narrow_console_encodings_replace_never_fail(env: dict[str, str]) -> None:
-    for args in (["scene", "1"], ["about"], ["show", "zz[bold]\U0001f600"]):
+    for args in (
+        ["scene", "1"],
+        ["about"],
+        ["show", "zz[bold]\U0001f600"],
+        ["search", "本人に会えない\U0001f600", "--explain"],
+    ):
         result = hint(*args, env=env)
         assert result.returncode in (0, EXIT_NOT_FOUND), result.stderr
         assert b"Traceback" not in result.stderr
@@ -533,7 +882,12 @@ def test_narrow_console_encodings_replace_never_fail(env: dict[str, str]) -> Non
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX passes arguments as bytes")
 def test_undecodable_bytes_in_arguments_are_replaced() -> None:
-    for args in (["show", "\udcff\udcfe"], ["list", "-c", "\udcff"], ["scene", "\udcff"]):
+    for args in (
+        ["show", "\udcff\udcfe"],
+        ["list", "-c", "\udcff"],
+        ["scene", "\udcff"],
+        ["search", "\udcff\udcfe"],
+    ):
         result = hint(*args)
         assert result.returncode in (EXIT_NOT_FOUND, EXIT_USAGE)
         assert result.stderr.decode().startswith("hint: ")
@@ -559,6 +913,27 @@ def test_piped_output_has_no_escape_codes_and_force_color_adds_them() -> None:
     assert b"\x1b[" in forced.stdout
     never = hint("--color", "never", "scene", "1", env={"FORCE_COLOR": "1"})
     assert b"\x1b" not in never.stdout
+
+
+def test_search_json_in_a_process_is_only_the_array_in_utf8() -> None:
+    """What the evaluation script runs: `hint search QUERY --json --limit 10`."""
+    for env in ({}, {"PYTHONIOENCODING": "cp932"}, {"FORCE_COLOR": "1", "COLUMNS": "20"}):
+        result = hint("search", "しんどい", "--json", "--limit", "10", env=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == b""
+        found = json.loads(result.stdout.decode("utf-8"))
+        assert isinstance(found, list) and 1 <= len(found) <= 10
+        assert all(isinstance(item["score"], float) for item in found)
+
+
+def test_search_piped_is_plain_and_forced_colour_is_not() -> None:
+    plain = hint("search", "本人に会えない")
+    assert plain.returncode == 0 and b"\x1b" not in plain.stdout
+    assert "「会えない場合は手紙で伝える」" in plain.stdout.decode()
+    forced = hint("search", "本人に会えない", env={"FORCE_COLOR": "1"})
+    assert b"\x1b[1;7m" in forced.stdout  # the highlighted words
+    no_color = hint("search", "本人に会えない", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert b"\x1b[1;7m" in no_color.stdout and b"\x1b[36m" not in no_color.stdout
 
 
 def test_module_entry_point_runs() -> None:

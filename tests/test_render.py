@@ -1,8 +1,9 @@
 """Rendering: console decisions, Japanese line breaking, tables, and golden files.
 
 Golden files (tests/golden/scene1.txt and scene1.ansi) are `hint scene 1` at 80
-columns, without and with colour. After an intended change to the output,
-regenerate them and review the diff:
+columns, without and with colour; tests/golden/search.txt is the search view of a
+fixed list of results (not a live search: ranking changes must not move it).
+After an intended change to the output, regenerate them and review the diff:
 
     UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_render.py
 """
@@ -21,10 +22,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
+from rich.text import Text
 
 from hintcli import render
 from hintcli.corpus import Corpus, Entry
-from hintcli.render import JText, break_offsets, make_console
+from hintcli.render import Clamp, JText, break_offsets, make_console
+from hintcli.search import Hit, Result, Term
 
 pytestmark = pytest.mark.usefixtures("clean_env")
 
@@ -68,6 +71,54 @@ def test_golden_scene_1(invoke: Invoke, name: str, args: list[str]) -> None:
         path.parent.mkdir(exist_ok=True)
         path.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == path.read_text(encoding="utf-8"), f"regenerate: UPDATE_GOLDEN=1 pytest {__file__}"
+
+
+def fixed_results(corpus: Corpus) -> list[Result]:
+    """Search results as the renderer gets them, fixed: a live search may rank differently tomorrow."""
+
+    def result(entry_id: str, score: float, *hits: Hit) -> Result:
+        bm25 = sum(h.score for h in hits)
+        parts = {"bm25": bm25, "heading": 0.0, "part": score - bm25}
+        return Result(corpus.by_id[entry_id], score, hits, parts)
+
+    return [
+        result("s1-h8", 12.0, Hit("会え", "stem", None, 4.5), Hit("本人", "word", None, 0.9)),
+        result("s1-c3", 10.7, Hit("本人に会えない", "phrase", None, 0.9), Hit("会え", "stem", None, 3.1)),
+        result(
+            "s6-c2",
+            9.2,
+            Hit("燃え尽き", "thesaurus", "しんど", 2.7),
+            Hit("抱え込", "thesaurus", "しんど", 3.8),
+        ),
+        result("pr60", 6.0, Hit("ぴあさぽた", "typo", "ぴあさぽたあ", 4.0)),
+        result("st1-6", 5.0, Hit("おぷんすぺす", "word", None, 4.0)),
+        result("s1-h7", 4.0, Hit("会え", "stem", None, 3.0)),
+    ]
+
+
+def search_view(corpus: Corpus, width: int, explain: bool = False) -> str:
+    console, stream = styled("never", width=width)
+    results = fixed_results(corpus)
+    header = render.search_header("本人に会えない", len(results), 41)
+    reading = [Term("本人", 1.0, "word"), Term("燃え尽き", 0.7, "thesaurus", via="しんど")]
+    render.search_results(
+        console,
+        corpus,
+        results,
+        header,
+        scenes=render.ranked_scenes(results),
+        explain=explain,
+        reading=reading,
+    )
+    return stream.getvalue()
+
+
+def test_golden_search(corpus: Corpus) -> None:
+    out = search_view(corpus, 80)
+    path = GOLDEN / "search.txt"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(out, encoding="utf-8")
+    assert out == path.read_text(encoding="utf-8"), f"regenerate: UPDATE_GOLDEN=1 pytest {__file__}"
 
 
 def test_golden_files_differ_only_in_escape_codes() -> None:
@@ -258,3 +309,96 @@ def test_pages() -> None:
     assert render.pages(24, None) == "p.24"
     assert render.pages(24, 24) == "p.24"
     assert render.pages(None) == ""
+
+
+# --------------------------------------------------------------------------- search results
+
+
+def test_search_view_order_suggestions_after_the_first_results(corpus: Corpus) -> None:
+    out = search_view(corpus, 100)
+    lines = out.splitlines()
+    assert lines[0] == "「本人に会えない」の検索結果  6件／全41件（すべて: --limit 41）"
+    panel = out.index("場面1の委員からのサジェスション")
+    assert out.index("st1-6") < panel < out.index("ほかの結果（6件目）") < out.index("s1-h7")
+    assert "全文: hint scene 1" in out
+    assert "場面6の委員からのサジェスション" not in out  # one result of scene 6 is not enough
+    assert "検索語の読み取り" not in out and "スコア" not in out
+
+
+def test_search_view_labels(corpus: Corpus) -> None:
+    out = search_view(corpus, 120)
+    assert f"場面1「{corpus.scenes[1].title}」 p.8-10" in out
+    assert "支援体制の具体例（ソフト面） p.4-7" in out
+    assert "素材集（歩みの例1） p.24" in out
+    assert "「会えない場合は手紙で伝える」" in out
+    assert "委員からのサジェスション" in out
+
+
+def test_search_view_explains_terms_expansions_typos_and_score(corpus: Corpus) -> None:
+    out = search_view(corpus, 120, explain=True)
+    assert "検索語の読み取り: 語 本人 ／ 言い換え しんど → 燃え尽き" in out
+    for line in (
+        "一致した語 会え 4.50、本人 0.90",
+        "一致した語 「本人に会えない」 0.90、会え 3.10",
+        "言い換え しんど → 燃え尽き 2.70・抱え込 3.80",
+        "誤字補正 ぴあさぽたあ → ぴあさぽた 4.00",
+        "スコア 12.00 = 語の一致 5.40 + 場面の一致 6.60",
+    ):
+        assert line in re.sub(r" {2,}", " ", out), line
+
+
+def test_search_view_highlights_only_in_colour(corpus: Corpus) -> None:
+    console, stream = styled("always", tty=True, width=200)
+    results = fixed_results(corpus)[:1]
+    render.search_results(console, corpus, results, render.search_header("q", 1, 1))
+    assert "\x1b[1;7m会え\x1b[0m" in stream.getvalue()
+    plain = search_view(corpus, 400)
+    assert corpus.by_id["s1-h8"].text in plain
+
+
+@pytest.mark.parametrize("width", [20, 30, 40, 59, 60, 80, 100])
+@pytest.mark.parametrize("explain", [False, True])
+def test_search_view_fits_any_width(corpus: Corpus, width: int, explain: bool) -> None:
+    out = search_view(corpus, width, explain)
+    assert max(cell_len(line) for line in out.splitlines()) <= width
+    assert all(f"s1-c{n}" in out for n in range(1, 6))
+    assert "p.8-10" in out  # a shortened title keeps the pages
+
+
+def test_ranked_scenes(corpus: Corpus) -> None:
+    def results(*ids: str) -> list[Result]:
+        return [Result(corpus.by_id[i], 1.0, (), {}) for i in ids]
+
+    assert render.ranked_scenes(results("s2-h1", "s1-h1", "pr1", "s1-h2", "s3-h1")) == [2, 1]
+    assert render.ranked_scenes(results("pr1", "s1-h1", "s3-h1", "s1-h2")) == [1]
+    assert render.ranked_scenes(results("pr1", "s1-h1", "s3-h1")) == []
+    assert render.ranked_scenes(results("s4-h1", "s1-h1", "s1-h2", "s3-h1", "s3-h2")) == [4, 1]
+    assert render.ranked_scenes(results("pr1", "pr2", "pr3", "pr4", "pr5", "s1-h1", "s1-h2")) == []
+    assert render.ranked_scenes([]) == []
+
+
+def test_place_shortens_a_long_scene_title_but_keeps_the_pages(corpus: Corpus) -> None:
+    entry = corpus.by_id["s1-h8"]
+    title = corpus.scenes[1].title
+    assert render.place(corpus, entry) == f"場面1「{title}」 p.8-10"
+    short = render.place(corpus, entry, 30)
+    assert short.startswith("場面1「ひき") and short.endswith("…」 p.8-10") and cell_len(short) <= 30
+    assert render.place(corpus, entry, 14) == "場面1 p.8-10"
+
+
+def test_clamp_cuts_to_whole_lines_with_an_ellipsis() -> None:
+    console = Console(file=io.StringIO(), width=20)
+    long = JText("あいうえおかきくけこ" * 5)
+    console.print(Clamp(long, 2))
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 2
+    assert lines[1].endswith("…") and cell_len(lines[1]) <= 20
+    console = Console(file=io.StringIO(), width=20)
+    console.print(Clamp(JText("みじかい"), 2))
+    assert console.file.getvalue() == "みじかい\n"  # type: ignore[attr-defined]
+
+
+def test_say_wraps_by_japanese_rules() -> None:
+    console, stream = styled("never", width=20)
+    render.say(console, Text("あいうえお かきくけこ。さしすせそ"))
+    assert stream.getvalue().splitlines() == ["あいうえお かきくけ", "こ。さしすせそ"]
