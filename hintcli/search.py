@@ -201,11 +201,13 @@ class Searcher:
             if phrase not in seen:
                 seen.add(phrase)
                 terms.append(Term(phrase, W_PHRASE, PHRASE))
-        for x in self.thesaurus.expand(qn):
+        expansions = self.thesaurus.expand(qn)
+        for x in expansions:
             if x.key not in seen:
                 seen.add(x.key)
                 terms.append(Term(x.key, W_EXPANSION, EXPANSION, via=x.word))
-        for word, fix in self._typos(runs(qn)):
+        known = {normalize(x.word) for x in expansions}
+        for word, fix in self._typos(runs(qn), known):
             if fix not in seen:
                 seen.add(fix)
                 terms.append(Term(fix, W_TYPO, TYPO, via=word))
@@ -237,11 +239,17 @@ class Searcher:
                     found.append(phrase)
         return found
 
-    def _typos(self, words: list[str]) -> list[tuple[str, str]]:
-        """Close spellings, in the report, of short query words it does not contain."""
+    def _typos(self, words: list[str], known: set[str]) -> list[tuple[str, str]]:
+        """Close spellings, in the report, of short query words it does not contain.
+
+        Also catches inflections (つなぐ → つなぎ). A word the thesaurus knows
+        (父親) must survive the correction: 父親から is not a typo of 母親から.
+        """
         out = []
         for word in words:
-            if not 3 <= len(word) <= 10 or word in self._blob:
+            # Only kana and kanji are mistyped into another word of the report
+            # (燃え付き); digits and Latin letters are what they are (8050).
+            if not 3 <= len(word) <= 10 or word.isascii() or word in self._blob:
                 continue
             candidates: set[int] = set()
             for k in range(len(word) - 1):
@@ -256,6 +264,8 @@ class Searcher:
                 if a is None or a.score < TYPO_MIN_RATIO:
                     continue
                 fix = "".join(runs(self._segments[seg][a.dest_start : a.dest_end]))
+                if any(k in word and k not in fix for k in known):
+                    continue
                 if abs(len(fix) - len(word)) <= 1 and (best is None or a.score > best[0]):
                     best = (a.score, fix)
             if best:
@@ -467,7 +477,8 @@ def distinctive(term: Term, idf: float, single_word: bool) -> bool:
     if term.role in (EXPANSION, TYPO, PHRASE):
         return True
     if term.role == WORD:
-        return single_word or len(term.text) >= 2
+        # One kanji is a word (親); one digit or letter (1, ①) is not.
+        return len(term.text) >= 2 or (single_word and is_kanji(term.text))
     if term.role == GRAM:  # a kanji bigram is usually a word of its own (受診 in 受診勧奨)
         return idf >= STRONG_IDF
     return single_word and term.role in (KANA, STEM) and len(term.text) >= 2
@@ -492,6 +503,8 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
     for run in runs(qn):
         for m in _WORD_RE.finditer(run):
             word, script = m.group(0), m.lastgroup
+            if not word.strip("ー"):
+                continue  # a long-vowel mark alone
             if script == "kana":
                 inside = [k for k in katakana if k in word]
                 for k in inside:
@@ -529,7 +542,8 @@ def _closeness(qn: str, name: str) -> float:
     if not qn or not name:
         return 0.0
     whole = fuzz.ratio(qn, name)
-    part = fuzz.partial_ratio(qn, name) if min(len(qn), len(name)) >= 2 else 0.0
+    # A short name (HP) is found somewhere in most long queries: compared whole only.
+    part = fuzz.partial_ratio(qn, name) if min(len(qn), len(name)) >= 3 else 0.0
     return max(whole, part * 0.9)
 
 

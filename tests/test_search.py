@@ -92,7 +92,7 @@ def test_off_topic_queries_find_nothing(searcher: Searcher, query: str) -> None:
     assert searcher.search(query) == []
 
 
-@pytest.mark.parametrize("query", ["", " ", "　", "、。！", "\x00\x1b"])
+@pytest.mark.parametrize("query", ["", " ", "　", "、。！", "\x00\x1b", "ー", "①", "1", "a"])
 def test_empty_queries_find_nothing(searcher: Searcher, query: str) -> None:
     assert searcher.search(query) == []
 
@@ -159,3 +159,14 @@ def test_heading_similarity_rewards_the_whole_heading_over_a_fragment() -> None:
     h = normalize("会えない場合は手紙で伝える")
     assert heading_similarity(h, h) == 1.0
     assert heading_similarity(normalize("手紙"), h) < 0.6
+
+
+@pytest.mark.parametrize("query", ["父親から", "8050", "父親から電話があった"])
+def test_a_known_word_or_a_number_is_not_corrected_into_another(searcher: Searcher, query: str) -> None:
+    typos = [t for t in searcher.parse(query).terms if t.role == "typo"]
+    assert typos == []
+
+
+def test_an_inflection_is_aligned_to_the_reports_form(searcher: Searcher) -> None:
+    typos = {t.text for t in searcher.parse("保健所につなぐ").terms if t.role == "typo"}
+    assert normalize("保健所につなぎ") in typos
