@@ -18,8 +18,9 @@ Module-level imports are kept to Typer: Rich, rapidfuzz and the data load when
 a command runs, so that ``hint --help`` and ``hint --version`` start fast.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Typer reads the commands'
+# annotations at every start, and evaluating them from strings cost ~12 ms.
+# Names imported only for type checking are quoted instead.
 import contextlib
 import os
 import re
@@ -154,7 +155,7 @@ def _id_key(raw: str) -> str:
     return value.translate(_DASHES)
 
 
-def find_entry(corpus: Corpus, raw: str) -> Entry:
+def find_entry(corpus: "Corpus", raw: str) -> "Entry":
     """An entry by its ID (case and width do not matter), or NotFound with the closest IDs."""
     _require(raw, "ID")
     key = _id_key(raw)
@@ -212,7 +213,7 @@ def _require(raw: str, what: str) -> None:
         raise BadInput(f"{what}を指定してください（空です）")
 
 
-def resolve_theme(corpus: Corpus, raw: str) -> str:
+def resolve_theme(corpus: "Corpus", raw: str) -> str:
     _require(raw, "テーマ")
     found = _match(raw, {t.name: (t.name, *t.aliases) for t in corpus.themes})
     if len(found) == 1:
@@ -223,10 +224,10 @@ def resolve_theme(corpus: Corpus, raw: str) -> str:
     raise NotFound(f"テーマ{_quoted(raw)}は見つかりません。使えるテーマ: {themes}")
 
 
-PracticeGroup = tuple[int, "Section", str, "Sequence[Entry]"]
+PracticeGroup = tuple[int, "Section", str, Sequence["Entry"]]
 
 
-def resolve_practices(corpus: Corpus, raw: str) -> list[PracticeGroup]:
+def resolve_practices(corpus: "Corpus", raw: str) -> list[PracticeGroup]:
     """The practice categories meant by ``raw``: a number, ハード面/ソフト面, or a category name."""
     from .render import practice_categories
 
@@ -252,7 +253,7 @@ def resolve_practices(corpus: Corpus, raw: str) -> list[PracticeGroup]:
 # --------------------------------------------------------------------------- output
 
 
-def _console(color: str | None, ctx: typer.Context | None = None) -> Console:
+def _console(color: str | None, ctx: typer.Context | None = None) -> "Console":
     """The stdout console; a command's --color wins over the global one (both validated by `_check_color`)."""
     from .render import make_console
 
@@ -260,13 +261,13 @@ def _console(color: str | None, ctx: typer.Context | None = None) -> Console:
     return make_console(cast("ColorChoice", color or root or "auto"))
 
 
-def _corpus() -> Corpus:
+def _corpus() -> "Corpus":
     from .store import load_corpus
 
     return load_corpus()
 
 
-def _citation(corpus: Corpus) -> str:
+def _citation(corpus: "Corpus") -> str:
     return str(corpus.about.get("citation", ""))
 
 
@@ -356,7 +357,7 @@ class _HintGroup(_JapaneseHelp, TyperGroup):
         return super().resolve_command(ctx, args)
 
 
-def _color_in(argv: Sequence[str]) -> ColorChoice:
+def _color_in(argv: Sequence[str]) -> "ColorChoice":
     """The --color value in argv, read directly: errors can happen before Click parses it."""
     for i, arg in enumerate(argv):
         value = arg.partition("=")[2] if arg.startswith("--color=") else None
@@ -377,7 +378,7 @@ def _report_safely(exc: BaseException, argv: Sequence[str]) -> int:
         return EXIT_SOFTWARE
 
 
-def _report(exc: BaseException, color: ColorChoice) -> int:
+def _report(exc: BaseException, color: "ColorChoice") -> int:
     """Print one line for ``exc`` on stderr; return the exit code."""
     from .render import ReaderGone
 
@@ -573,7 +574,7 @@ def search(
         raise NotFound(_nothing_found(searcher, query, filters))
 
 
-def _nothing_found(searcher: Searcher, query: str, filters: str) -> str:
+def _nothing_found(searcher: "Searcher", query: str, filters: str) -> str:
     """「…」に当てはまる項目はありません, with what the query comes close to and where to look instead."""
     where = f"（{filters}）" if filters else ""
     text = f"{_quoted(query)}{where}に当てはまる項目はありません。"

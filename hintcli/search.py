@@ -84,9 +84,6 @@ RELATIVE_FLOOR = 0.12  # an entry must score this fraction of the best one
 TYPO_MIN_RATIO = 74.0
 SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion  # rapidfuzz score for a spelling to count as a typo of a word
 
-_WORD_RE = re.compile(
-    r"(?P<kanji>[\u3400-\u9fff\uf900-\ufaff々]+)|(?P<latin>[a-z0-9]+)|(?P<kana>[\u3040-\u309fー]+)"
-)
 _KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
 
 # Term roles: what part of the query a term stands for.
@@ -501,8 +498,7 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
             terms[text] = Term(text, weight, role, word=len(words) - 1)
 
     for run in runs(qn):
-        for m in _WORD_RE.finditer(run):
-            word, script = m.group(0), m.lastgroup
+        for word, script, end in words_of(run):
             if not word.strip("ー"):
                 continue  # a long-vowel mark alone
             if script == "kana":
@@ -532,10 +528,37 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
                 if script == "kanji":
                     for ch in word:
                         add(ch, W_UNIGRAM, CHAR)
-            nxt = run[m.end() : m.end() + 1]
+            nxt = run[end : end + 1]
             if script == "kanji" and len(word) == 1 and nxt and is_hiragana(nxt) and nxt not in PARTICLES:
                 add(word + nxt, W_BIGRAM, STEM)
     return list(terms.values()), words
+
+
+def _script(ch: str) -> str:
+    if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch == "々":
+        return "kanji"
+    if "a" <= ch <= "z" or "0" <= ch <= "9":
+        return "latin"
+    if "\u3040" <= ch <= "\u309f" or ch == "ー":
+        return "kana"
+    return ""
+
+
+def words_of(run: str) -> list[tuple[str, str, int]]:
+    """A run cut where the script changes: (word, script, end offset), in order.
+
+    A kanji run is a word (母親), and so is a run of Latin letters and digits;
+    a kana run is usually grammar, sometimes a katakana word folded to hiragana.
+    """
+    out = []
+    start, current = 0, ""
+    for i, ch in enumerate(run + " "):
+        script = _script(ch) if i < len(run) else ""
+        if script != current:
+            if current:
+                out.append((run[start:i], current, i))
+            start, current = i, script
+    return out
 
 
 def _closeness(qn: str, name: str) -> float:

@@ -25,9 +25,34 @@ _KATA_TO_HIRA[0x30FE] = 0x309E  # ヾ → ゞ
 # A long-vowel mark (or a dash standing in for one) inside a katakana word is
 # kept, since メール is not める; at the end of a word it is an optional spelling
 # (サポーター = サポータ) and is dropped. Applied before kana folding.
-_KATAKANA = "ァ-ヴ"
-_LONG_INSIDE_RE = re.compile(f"(?<=[{_KATAKANA}])[ー―‐-](?=[{_KATAKANA}])")
-_LONG_FINAL_RE = re.compile(f"(?<=[{_KATAKANA}])[ー―‐](?![{_KATAKANA}ー―‐])")
+_DASHES = "ー―‐-"  # the long-vowel mark and what transcriptions put for it
+
+
+def _is_katakana(ch: str) -> bool:
+    return "ァ" <= ch <= "ヴ"
+
+
+def _long_vowels(text: str) -> str:
+    """Inside a katakana word a dash is a long-vowel mark; at its end it is dropped.
+
+    (A loop, not a regular expression: compiling the lookarounds cost more at
+    every start than the loop costs on any query.)
+    """
+    if not any(d in text for d in _DASHES):
+        return text
+    out = []
+    last = len(text) - 1
+    for i, ch in enumerate(text):
+        if ch in _DASHES and i > 0 and _is_katakana(text[i - 1]):
+            nxt = text[i + 1] if i < last else ""
+            if _is_katakana(nxt):
+                out.append("ー")
+                continue
+            if ch != "-" and (not nxt or nxt not in _DASHES[:3]):
+                continue
+        out.append(ch)
+    return "".join(out)
+
 
 # Variants folded after kana folding, so patterns are written in hiragana.
 # Order matters: longer, more specific forms first.
@@ -80,9 +105,6 @@ _VARIANT_MAP = dict(_VARIANTS)
 
 _SPACE_RE = re.compile(r"\s+")
 # Everything that is not a letter, digit or kana separates runs of text.
-# What a run of text is made of, after normalize(): Latin letters and digits, kana,
-# kanji (and 々). Everything else (punctuation, symbols, other scripts) separates runs.
-_RUN_RE = re.compile("[0-9a-z\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々]+")
 
 # C0/C1 controls (keeping tab and newline), and escape sequences: CSI, OSC, and
 # two-character escapes. Applied before anything user-typed is echoed.
@@ -101,15 +123,39 @@ def normalize(text: str) -> str:
     # combining mark next to a new neighbour that NFKC would compose.
     text = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text).lower())
     text = unicodedata.normalize("NFKC", text)
-    text = _LONG_INSIDE_RE.sub("ー", text)
-    text = _LONG_FINAL_RE.sub("", text)
+    text = _long_vowels(text)
     text = text.translate(_KATA_TO_HIRA)
     return _VARIANT_RE.sub(lambda m: _VARIANT_MAP[m.group(0)], text)
 
 
 def runs(normalized: str) -> list[str]:
-    """Split normalized text at punctuation into runs of letters, digits, kana and kanji."""
-    return _RUN_RE.findall(normalized)
+    """Split normalized text into runs of Latin letters and digits, kana and kanji.
+
+    Everything else (punctuation, symbols, other scripts) separates runs.
+    """
+    out: list[str] = []
+    start = -1
+    for i, ch in enumerate(normalized):
+        if _in_run(ch):
+            if start < 0:
+                start = i
+        elif start >= 0:
+            out.append(normalized[start:i])
+            start = -1
+    if start >= 0:
+        out.append(normalized[start:])
+    return out
+
+
+def _in_run(ch: str) -> bool:
+    return (
+        "0" <= ch <= "9"
+        or "a" <= ch <= "z"
+        or "\u3040" <= ch <= "\u30ff"
+        or "\u3400" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or ch == "々"
+    )
 
 
 def is_kanji(ch: str) -> bool:
