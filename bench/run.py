@@ -86,6 +86,7 @@ def startup(runs: int) -> None:
         "baseline (import typer, rich, rapidfuzz)": (BASELINE, env),
         f"hint search {QUERY}": ([HINT, "search", QUERY], env),
         "hint search … --json": ([HINT, "search", QUERY, "--json"], env),
+        "hint search … -n 5": ([HINT, "search", QUERY, "-n", "5"], env),
         "hint scene 3": ([HINT, "scene", "3"], env),
         "completion (hint sc<Tab>)": ([HINT], complete),
     }

@@ -6,8 +6,8 @@ at another folder of the same shape (tests, an agency's edited copy).
 
 Parsing and validating the TOML files and normalizing the report for search
 take longer than everything else a search does, so their result is kept in a
-JSON cache (``HINT_CACHE_DIR``, else the user's cache folder), named by a hash
-of the data files' contents: editing any data file makes a new cache entry,
+JSON cache (``HINT_CACHE_DIR``, else the user's cache folder), keyed by the
+data files' contents: editing any data file makes a new cache entry,
 and an unreadable, foreign or stale cache file is ignored and rebuilt. The
 cache is JSON read with the json module only; the data folder is never
 written to. ``HINT_CACHE_DIR=off`` turns the cache off.
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 _PACKAGE = Path(__file__).resolve().parent
 THESAURUS_FILES = ("thesaurus.toml", "readings.toml")
-CACHE_FORMAT = 1  # bump when the cached shape changes
+CACHE_FORMAT = 2  # bump when the cached shape changes
 
 
 def data_dir() -> Path:
@@ -68,9 +68,11 @@ def data_files(root: Path) -> list[Path]:
 
 
 def cache_key(root: Path) -> str:
-    """A name for the data as it is now: CRC-32 and length of every file it depends on.
+    """The data as it is now: length and CRC-32 of every file it depends on.
 
-    (zlib is already loaded by Python; hashlib would cost 4 ms at every start.)
+    Contents, not modification times: two edits within one tick of the file
+    system's clock would otherwise look the same. (zlib is loaded by Python
+    anyway; hashlib would cost 4 ms at every start.)
     """
     parts = [f"{CACHE_FORMAT}", __version__, str(root.resolve())]
     for path in data_files(root):

@@ -9,7 +9,7 @@ query with a lower weight (see search.py).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from .corpus import _read_toml, _Table
 from .text import normalize
@@ -17,8 +17,7 @@ from .text import normalize
 
 class Expansion(NamedTuple):
     word: str  # the user's word, as written in the thesaurus
-    term: str  # a report word, as written in the thesaurus
-    key: str  # normalized `term`
+    key: str  # a report word, normalized
 
 
 class ThesaurusEntry(NamedTuple):
@@ -30,35 +29,50 @@ class ThesaurusEntry(NamedTuple):
 
 
 class Thesaurus:
-    def __init__(self, entries: tuple[ThesaurusEntry, ...]) -> None:
+    """What matching needs: each entry's words, normalized words and normalized report words.
+
+    Loaded from the data files it also keeps the entries whole (`entries`, for
+    checking and editing); loaded from the cache it keeps only the matcher.
+    """
+
+    def __init__(
+        self,
+        entries: tuple[ThesaurusEntry, ...] = (),
+        *,
+        columns: tuple[list[list[str]], list[list[str]], list[list[str]]] | None = None,
+    ) -> None:
         self.entries = entries
+        if columns is None:
+            columns = (
+                [list(e.words) for e in entries],
+                [list(e.keys) for e in entries],
+                [list(e.targets) for e in entries],
+            )
+        self.words, self.keys, self.targets = columns
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.keys)
 
     def expand(self, normalized_query: str) -> list[Expansion]:
         """Report words for every thesaurus word the query contains, each once."""
         out: dict[str, Expansion] = {}
-        for e in self.entries:
-            for word, key in zip(e.words, e.keys, strict=True):
+        for words, keys, targets in zip(self.words, self.keys, self.targets, strict=True):
+            for word, key in zip(words, keys, strict=True):
                 if key in normalized_query:
-                    for term, target in zip(e.report, e.targets, strict=True):
+                    for target in targets:
                         if target not in out and target not in normalized_query:
-                            out[target] = Expansion(word, term, target)
+                            out[target] = Expansion(word, target)
                     break
         return list(out.values())
 
 
-def to_plain(thesaurus: Thesaurus) -> list[list[Any]]:
-    return [
-        [list(e.words), list(e.report), e.topic, list(e.keys), list(e.targets)] for e in thesaurus.entries
-    ]
+def to_plain(thesaurus: Thesaurus) -> list[list[list[str]]]:
+    return [thesaurus.words, thesaurus.keys, thesaurus.targets]
 
 
-def from_plain(data: list[list[Any]]) -> Thesaurus:
-    return Thesaurus(
-        tuple(ThesaurusEntry(*(tuple(x) if isinstance(x, list) else x for x in e)) for e in data)
-    )
+def from_plain(data: list[list[list[str]]]) -> Thesaurus:
+    words, keys, targets = data
+    return Thesaurus(columns=(words, keys, targets))
 
 
 def load_thesaurus(*paths: Path) -> Thesaurus:

@@ -29,7 +29,6 @@ OUTPUT_ENV = (
     "LINES",
     "HINT_DEBUG",
     "HINT_DATA_DIR",
-    "HINT_CACHE_DIR",
     "TERM",
     "COLORTERM",
 )
