@@ -364,32 +364,76 @@ def fixes_legend(console: Console, entries: Iterable[Entry]) -> None:
         )
 
 
-def _bullets(entries: Iterable[Entry], narrow: bool, max_lines: int | None = None) -> Table:
+def _bullets(entries: Iterable[Entry], narrow: bool, max_lines: int | None = None) -> Rows:
     """Entries as 「・text  id」 rows; on a narrow console the ID follows the text.
 
     ``max_lines`` cuts each text to that many lines, ending in 「…」 (a compact
     view; the ID leads to the whole text).
     """
-    from rich.table import Table
-
-    grid = Table.grid(expand=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")
-    if not narrow:
-        grid.add_column(no_wrap=True, justify="right", style=STYLE["id"])
+    rows = []
     for e in entries:
         text = entry_text(e)
-        if max_lines is not None:
-            if narrow:  # the ID first: the cut would lose it at the end
-                grid.add_row("・", Clamp(JText.assemble((e.id, STYLE["id"]), " ", text), max_lines))
+        if narrow:  # the ID with the text: first when cut (the cut would lose it at the end)
+            if max_lines is not None:
+                text = JText.assemble((e.id, STYLE["id"]), " ", text)
             else:
-                grid.add_row("・", Clamp(text, max_lines), f"  {e.id}")
-        elif narrow:
-            text.append(f" {e.id}", STYLE["id"])
-            grid.add_row("・", text)
+                text.append(f" {e.id}", STYLE["id"])
+            rows.append((Text("・"), text, Text()))
         else:
-            grid.add_row("・", text, f"  {e.id}")
-    return grid
+            rows.append((Text("・"), text, Text(f"  {e.id}", style=STYLE["id"])))
+    return Rows(rows, max_lines=max_lines, tail_right=True)
+
+
+class Rows:
+    """Rows of 「lead, text, tail」: the text wraps (by Japanese rules) between fixed columns.
+
+    What ``Table.grid`` did for bullets and ID lists, without importing
+    rich.table, which cost ~5 ms at every start of `hint search` and
+    `hint scene`. Columns are measured in terminal cells (`cell_len`), so wide
+    characters align. ``max_lines`` cuts each text, the last line ending in 「…」.
+    """
+
+    def __init__(
+        self,
+        rows: Sequence[tuple[Text, Text, Text]],
+        *,
+        gap: int = 0,
+        lead_width: int = 0,
+        max_lines: int | None = None,
+        tail_right: bool = False,
+    ) -> None:
+        self.rows = rows
+        self.gap = gap
+        self.lead_width = lead_width
+        self.max_lines = max_lines
+        self.tail_right = tail_right
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        width = max(1, options.max_width)
+        lead_w = max([self.lead_width, *(lead.cell_len for lead, _, _ in self.rows)])
+        tail_w = max([0, *(tail.cell_len for _, _, tail in self.rows)])
+        gaps = self.gap * ((lead_w > 0) + (tail_w > 0))
+        text_w = max(1, width - lead_w - tail_w - gaps)
+        for lead, text, tail in self.rows:
+            lines = (
+                Clamp(text, self.max_lines).wrapped(console, text_w)
+                if self.max_lines
+                else text.wrap(console, text_w)
+            )
+            for k, line in enumerate(lines):
+                row = (lead.copy() if k == 0 else Text()).copy()
+                row.pad_right(lead_w - row.cell_len)
+                row.append(" " * self.gap if lead_w else "")
+                line.pad_right(text_w - line.cell_len)
+                row.append_text(line)
+                if tail_w:
+                    row.append(" " * self.gap)
+                    cell = tail.plain if k == 0 else ""
+                    pad = " " * (tail_w - cell_len(cell))
+                    row.append(pad + cell if self.tail_right else cell + pad, style=tail.style)
+                row.no_wrap = True
+                row.overflow = "crop"
+                yield row
 
 
 class Clamp:
@@ -405,7 +449,12 @@ class Clamp:
         return Measurement.get(console, options, self.text)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
-        width = max(1, options.max_width)
+        joined = Text("\n").join(self.wrapped(console, max(1, options.max_width)))
+        joined.no_wrap = True
+        joined.overflow = "crop"
+        yield joined
+
+    def wrapped(self, console: Console, width: int) -> Lines:
         lines = self.text.wrap(console, width)
         if len(lines) > self.lines:
             lines = Lines(lines[: self.lines])
@@ -414,10 +463,7 @@ class Clamp:
             while last.cell_len + 1 > width and len(last.plain) > 1:
                 last.right_crop(1)
             last.append("…", STYLE["dim"])
-        joined = Text("\n").join(lines)
-        joined.no_wrap = True
-        joined.overflow = "crop"
-        yield joined
+        return lines
 
 
 def _panel(
@@ -617,20 +663,14 @@ def entry_list(
     fixes_legend(console, entries)
 
 
-def _id_rows(entries: Sequence[Entry], narrow: bool, id_width: int) -> Table:
+def _id_rows(entries: Sequence[Entry], narrow: bool, id_width: int) -> Rows:
     """「id  text」 rows; on a narrow console the text follows the ID on the same line."""
-    from rich.table import Table
-
-    grid = Table.grid(padding=(0, 1), expand=True)
-    if not narrow:
-        grid.add_column(no_wrap=True, style=STYLE["id"], min_width=id_width)
-    grid.add_column(ratio=1, overflow="fold")
-    for e in entries:
-        if narrow:
-            grid.add_row(JText.assemble((e.id, STYLE["id"]), " ", entry_text(e)))
-        else:
-            grid.add_row(e.id, entry_text(e))
-    return grid
+    if narrow:
+        return Rows(
+            [(Text(), JText.assemble((e.id, STYLE["id"]), " ", entry_text(e)), Text()) for e in entries]
+        )
+    rows = [(Text(e.id, style=STYLE["id"]), entry_text(e), Text()) for e in entries]
+    return Rows(rows, gap=2, lead_width=id_width)
 
 
 def entry_panel(
