@@ -516,8 +516,9 @@ def search(
         ),
     ],
     limit: Annotated[
-        str, typer.Option("--limit", "-n", metavar="N", help="表示する件数（1 以上）", show_default=False)
-    ] = "10",
+        str,
+        typer.Option("--limit", "-n", metavar="N", help="表示する件数（1 以上、既定 5）", show_default=False),
+    ] = "5",  # one screen: five results and the scene's suggestions
     scene: Annotated[str | None, typer.Option("--scene", "-s", metavar="N", help="場面 1～6 で絞る")] = None,
     category: Annotated[
         str | None,

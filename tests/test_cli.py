@@ -149,7 +149,7 @@ def test_search_on_any_text_never_fails(words: list[str], explain: bool) -> None
 def test_search_limit(invoke: Invoke) -> None:
     everything = search_json(invoke, "家族", "--limit", "1000000")
     assert len(everything) > 10
-    assert len(search_json(invoke, "家族")) == 10  # the default
+    assert len(search_json(invoke, "家族")) == 5  # the default: one screen
     assert search_json(invoke, "家族", "-n", "1") == everything[:1]
     assert search_json(invoke, "家族", "--limit", "３") == everything[:3]
     assert search_json(invoke, "家族", "--limit", "9" * 5000) == everything
