@@ -58,8 +58,11 @@ W_WORD = 0.5  # a whole word of three or more characters, on top of its bigrams
 W_SOLO = 0.6  # a word of one kanji (親, 母, 夫)
 W_UNIGRAM = 0.25  # one kanji of a longer word
 W_EXPANSION = 1.0  # a thesaurus phrase
+OWN_WORD_FACTOR = 0.5  # ... when the report also has the user's word itself
 W_TYPO = 0.8  # the report's spelling of a mistyped word
 W_PHRASE = 0.2  # a stretch of the query the report also has (燃え尽き, 本人に会えない)
+PHRASE_FREE = 3  # a phrase weighs more for each character beyond this
+KANA_IDF_CAP = 2.0  # hiragana is grammar: a rare sequence of it (すぎる) is no rare topic
 PHRASE_CHARS = 300  # phrases are looked for in the query's start
 HIRAGANA_FACTOR = 0.45  # hiragana n-grams are mostly grammar (して, こと)
 PARTICLES = frozenset("がのをにはでとへもやかな")
@@ -197,12 +200,17 @@ class Searcher:
         for phrase in self._phrases(qn[:PHRASE_CHARS]):
             if phrase not in seen:
                 seen.add(phrase)
-                terms.append(Term(phrase, W_PHRASE, PHRASE))
+                terms.append(Term(phrase, W_PHRASE * max(1, len(phrase) - PHRASE_FREE), PHRASE))
         expansions = self.thesaurus.expand(qn)
         for x in expansions:
             if x.key not in seen:
                 seen.add(x.key)
-                terms.append(Term(x.key, W_EXPANSION, EXPANSION, via=x.word))
+                # The thesaurus is for words the report does not use; where it
+                # also uses the user's own word (講演), that word's match should lead.
+                own = normalize(x.word) in self._blob
+                terms.append(
+                    Term(x.key, W_EXPANSION * (OWN_WORD_FACTOR if own else 1.0), EXPANSION, via=x.word)
+                )
         known = {normalize(x.word) for x in expansions}
         for word, fix in self._typos(runs(qn), known):
             if fix not in seen:
@@ -303,6 +311,8 @@ class Searcher:
             if not post:
                 continue
             idf = self.idf(len(post))
+            if term.role == KANA:
+                idf = min(idf, KANA_IDF_CAP)
             is_strong = distinctive(term, idf, q.single_word)
             w, norm = term.weight * idf * (K1 + 1), self._norm
             for d, tf in post.items():
