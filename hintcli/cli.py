@@ -542,7 +542,7 @@ def search(
     ] = False,
     color: Color = None,
 ) -> None:
-    """状況や言葉で、役に立つヒントを探す（関連の高い順、既定で 10 件）。
+    """状況や言葉で、役に立つヒントを探す（関連の高い順、既定で 5 件）。
 
     例: hint search 本人に会えない / hint search しんどい --explain / hint search 訪問 -s 1 -k hint
     """
