@@ -869,6 +869,7 @@ SCORE_PARTS = {
     "bm25": "語の一致",
     "heading": "見出しの一致",
     "part": "場面の一致",
+    "section": "まとまりの一致",
     "kind": "種類の補正",
 }
 # Hit roles (search.py) of terms that are not the user's own words.

@@ -45,7 +45,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from .corpus import Corpus, Entry
-from .text import is_hiragana, is_kanji, normalize, runs
+from .text import is_hiragana, is_kanji, normalize, runs, spans
 from .thesaurus import Thesaurus
 
 FIELD_WEIGHT = (1.0, 0.6, 0.25)  # an entry's own text, its heading, its scene's title
@@ -207,15 +207,20 @@ class Searcher:
                 seen.add(x.key)
                 # The thesaurus is for words the report does not use; where it
                 # also uses the user's own word (講演), that word's match should lead.
-                own = normalize(x.word) in self._blob
+                own = x.word in self._blob
                 terms.append(
-                    Term(x.key, W_EXPANSION * (OWN_WORD_FACTOR if own else 1.0), EXPANSION, via=x.word)
+                    Term(
+                        x.key,
+                        W_EXPANSION * (OWN_WORD_FACTOR if own else 1.0),
+                        EXPANSION,
+                        via=as_typed(query, x.word),
+                    )
                 )
-        known = {normalize(x.word) for x in expansions}
+        known = {x.word for x in expansions}
         for word, fix in self._typos(runs(qn), known):
             if fix not in seen:
                 seen.add(fix)
-                terms.append(Term(fix, W_TYPO, TYPO, via=word))
+                terms.append(Term(fix, W_TYPO, TYPO, via=as_typed(query, word)))
         return Query(query, qn, tuple(terms), tuple(words), single_word=len(words) == 1)
 
     def _phrases(self, qn: str) -> list[str]:
@@ -429,9 +434,9 @@ class Grouping:
     """
 
     def __init__(self, keys: list[str], doc_len: list[float]) -> None:
-        names = sorted(set(keys))
-        self.of = [names.index(k) for k in keys]
-        self.size = len(names)
+        index = {k: i for i, k in enumerate(sorted(set(keys)))}
+        self.of = [index[k] for k in keys]
+        self.size = len(index)
         self.length = [0.0] * self.size
         for d, g in enumerate(self.of):
             self.length[g] += doc_len[d]
@@ -542,6 +547,12 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
             if script == "kanji" and len(word) == 1 and nxt and is_hiragana(nxt) and nxt not in PARTICLES:
                 add(word + nxt, W_BIGRAM, STEM)
     return list(terms.values()), words
+
+
+def as_typed(query: str, normalized: str) -> str:
+    """How the user spelled a normalized part of their query (for --explain)."""
+    found = spans(query[: MAX_QUERY_CHARS * 2], [normalized])
+    return query[found[0][0] : found[0][1]] if found else normalized
 
 
 def _script(ch: str) -> str:

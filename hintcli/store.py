@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 _PACKAGE = Path(__file__).resolve().parent
 THESAURUS_FILES = ("thesaurus.toml", "readings.toml")
-CACHE_FORMAT = 2  # bump when the cached shape changes
+CACHE_FORMAT = 3  # bump when the cached shape changes
 
 
 def data_dir() -> Path:

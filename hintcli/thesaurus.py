@@ -16,7 +16,7 @@ from .text import normalize
 
 
 class Expansion(NamedTuple):
-    word: str  # the user's word, as written in the thesaurus
+    word: str  # the thesaurus word found in the query, normalized
     key: str  # a report word, normalized
 
 
@@ -29,7 +29,7 @@ class ThesaurusEntry(NamedTuple):
 
 
 class Thesaurus:
-    """What matching needs: each entry's words, normalized words and normalized report words.
+    """What matching needs: each entry's normalized words and normalized report words.
 
     Loaded from the data files it also keeps the entries whole (`entries`, for
     checking and editing); loaded from the cache it keeps only the matcher.
@@ -39,16 +39,12 @@ class Thesaurus:
         self,
         entries: tuple[ThesaurusEntry, ...] = (),
         *,
-        columns: tuple[list[list[str]], list[list[str]], list[list[str]]] | None = None,
+        columns: tuple[list[list[str]], list[list[str]]] | None = None,
     ) -> None:
         self.entries = entries
         if columns is None:
-            columns = (
-                [list(e.words) for e in entries],
-                [list(e.keys) for e in entries],
-                [list(e.targets) for e in entries],
-            )
-        self.words, self.keys, self.targets = columns
+            columns = ([list(e.keys) for e in entries], [list(e.targets) for e in entries])
+        self.keys, self.targets = columns
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -56,23 +52,23 @@ class Thesaurus:
     def expand(self, normalized_query: str) -> list[Expansion]:
         """Report words for every thesaurus word the query contains, each once."""
         out: dict[str, Expansion] = {}
-        for words, keys, targets in zip(self.words, self.keys, self.targets, strict=True):
-            for word, key in zip(words, keys, strict=True):
+        for keys, targets in zip(self.keys, self.targets, strict=True):
+            for key in keys:
                 if key in normalized_query:
                     for target in targets:
                         if target not in out and target not in normalized_query:
-                            out[target] = Expansion(word, target)
+                            out[target] = Expansion(key, target)
                     break
         return list(out.values())
 
 
 def to_plain(thesaurus: Thesaurus) -> list[list[list[str]]]:
-    return [thesaurus.words, thesaurus.keys, thesaurus.targets]
+    return [thesaurus.keys, thesaurus.targets]
 
 
 def from_plain(data: list[list[list[str]]]) -> Thesaurus:
-    words, keys, targets = data
-    return Thesaurus(columns=(words, keys, targets))
+    keys, targets = data
+    return Thesaurus(columns=(keys, targets))
 
 
 def load_thesaurus(*paths: Path) -> Thesaurus:
