@@ -22,6 +22,7 @@ a command runs, so that ``hint --help`` and ``hint --version`` start fast.
 # annotations at every start, and evaluating them from strings cost ~12 ms.
 # Names imported only for type checking are quoted instead.
 import contextlib
+import copy
 import os
 import re
 import sys
@@ -793,8 +794,33 @@ def _reconfigure_streams() -> None:
                 reconfigure(errors="replace")
 
 
+def _only_the_named_command(args: Sequence[str]) -> typer.Typer:
+    """The app with just the command the arguments name, when they name one.
+
+    Typer turns every command's signature into Click parameters at each start
+    (~4 ms for all of them); a run uses one. With no command named (help, a
+    typo that wants did-you-mean, shell completion) the whole app is used.
+    """
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        if rest[0] in ("--help", "-h", "--version"):
+            return app  # the group answers these itself, listing every command
+        rest = rest[2:] if rest[0] == "--color" else rest[1:]
+    if not rest:
+        return app
+    chosen = [
+        c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", "")) == rest[0]
+    ]
+    if not chosen:
+        return app
+    pruned = copy.copy(app)
+    pruned.registered_commands = chosen
+    return pruned
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Console-script entry point (``hint``) and ``python -m hintcli``."""
     _reconfigure_streams()
-    app(args=argv, prog_name="hint")
+    args = list(sys.argv[1:] if argv is None else argv)
+    _only_the_named_command(args)(args=args, prog_name="hint")
     raise AssertionError("unreachable: the group always exits")  # pragma: no cover

@@ -946,3 +946,16 @@ def test_module_entry_point_runs() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.decode().strip() == f"hintcli {__version__}"
+
+
+def test_a_named_command_is_built_alone_and_help_still_lists_all(invoke: Invoke) -> None:
+    from hintcli.cli import _only_the_named_command
+
+    assert [c.callback.__name__ for c in _only_the_named_command(["search", "x"]).registered_commands] == [
+        "search"
+    ]
+    assert len(_only_the_named_command(["--color", "never", "scene", "1"]).registered_commands) == 1
+    for args in (["--help", "search"], ["serch", "x"], [], ["--version"]):
+        assert _only_the_named_command(args) is app
+    result = invoke("--help")
+    assert all(name in result.stdout for name in ("search", "scene", "list", "show", "about"))
