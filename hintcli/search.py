@@ -79,8 +79,11 @@ SECTION_FLOOR = 0.5
 SENTENCE_WORDS = 4
 SENTENCE_KIND_PRIOR = {"example": 0.85, "story": 0.8, "practice": 0.9}
 
-COMMON_SHARE = 0.6  # occurrences per entry above which a word part is not scored
-PARTIAL_ROLES = frozenset({"gram", "kgram", "stem", "char", "kana"})
+COMMON_SHARE = 1.0  # occurrences per entry above which a word (支援) is not scored
+COMMON_CHAR_SHARE = 0.1  # ... and a single kanji of a longer word
+# The query's own words and their parts, which a query with several words may skip when
+# they are everywhere; thesaurus, typo and phrase terms are always looked up.
+SKIPPABLE_ROLES = frozenset({"word", "gram", "kgram", "stem", "char", "kana"})
 
 STRONG_IDF = 1.2  # a word part this rare is distinctive (in fewer than ~30% of entries)
 RELATIVE_FLOOR = 0.12  # an entry must score this fraction of the best one
@@ -307,10 +310,16 @@ class Searcher:
         part_scores = [0.0] * self._part.size
         section_scores = [0.0] * self._section.size
         common = COMMON_SHARE * self.n
+        common_char = COMMON_CHAR_SHARE * self.n
         for k, term in enumerate(q.terms):
-            # A part of a word found all over the report (ない, して, 支援) barely
-            # ranks and costs the most to look up: counted in C, it is skipped.
-            if term.role in PARTIAL_ROLES and not q.single_word and self._blob.count(term.text) > common:
+            # A word or part found all over the report (支援, ない, して) barely ranks
+            # and costs the most to look up: counted in C, it is skipped (unless it
+            # is the whole query).
+            if (
+                term.role in SKIPPABLE_ROLES
+                and not q.single_word
+                and self._blob.count(term.text) > (common_char if term.role == CHAR else common)
+            ):
                 continue
             post = self.postings(term.text)
             if not post:
