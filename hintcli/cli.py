@@ -465,6 +465,24 @@ app = typer.Typer(
 )
 
 Json = Annotated[bool, typer.Option("--json", help="JSON で出力する（スクリプト向け）")]
+# The filters `search` and `list` share.
+Category = Annotated[
+    str | None,
+    typer.Option(
+        "--category", "-c", metavar="テーマ", help="テーマで絞る（家族支援、かぞく などあいまい一致）"
+    ),
+]
+Kind = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        "-k",
+        metavar="種類",
+        help="種類で絞る: example（具体例） hint（ヒント） suggestion（サジェスション）"
+        " practice（支援体制） story（素材集）",
+    ),
+]
+SceneFilter = Annotated[str | None, typer.Option("--scene", "-s", metavar="N", help="場面 1～6 で絞る")]
 Color = Annotated[
     str | None,
     typer.Option(
@@ -520,23 +538,9 @@ def search(
         str,
         typer.Option("--limit", "-n", metavar="N", help="表示する件数（1 以上、既定 5）", show_default=False),
     ] = "5",  # one screen: five results and the scene's suggestions
-    scene: Annotated[str | None, typer.Option("--scene", "-s", metavar="N", help="場面 1～6 で絞る")] = None,
-    category: Annotated[
-        str | None,
-        typer.Option(
-            "--category", "-c", metavar="テーマ", help="テーマで絞る（家族支援、かぞく などあいまい一致）"
-        ),
-    ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            "-k",
-            metavar="種類",
-            help="種類で絞る: example（具体例） hint（ヒント） suggestion（サジェスション）"
-            " practice（支援体制） story（素材集）",
-        ),
-    ] = None,
+    scene: SceneFilter = None,
+    category: Category = None,
+    kind: Kind = None,
     json: Json = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="結果ごとに、一致した語・言い換え・スコアの内訳を表示する")
@@ -622,23 +626,9 @@ def scene(
 @command(name="list")
 def list_(
     ctx: typer.Context,
-    category: Annotated[
-        str | None,
-        typer.Option(
-            "--category", "-c", metavar="テーマ", help="テーマで絞る（家族支援、かぞく などあいまい一致）"
-        ),
-    ] = None,
-    scene: Annotated[str | None, typer.Option("--scene", "-s", metavar="N", help="場面 1～6 で絞る")] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            "-k",
-            metavar="種類",
-            help="種類で絞る: example（具体例） hint（ヒント） suggestion（サジェスション）"
-            " practice（支援体制） story（素材集）",
-        ),
-    ] = None,
+    category: Category = None,
+    scene: SceneFilter = None,
+    kind: Kind = None,
     json: Json = False,
     color: Color = None,
 ) -> None:
