@@ -246,7 +246,7 @@ class _Table:
         if unknown:
             raise self.fail(f"不明な項目 {', '.join(unknown)}（綴りを確認してください）")
 
-    def str(self, key: str, required: bool = True) -> str | None:
+    def string(self, key: str, required: bool = True) -> str | None:
         value = self.data.get(key)
         if value is None:
             if required:
@@ -256,12 +256,12 @@ class _Table:
             raise self.fail(f"{key} は空でない文字列でなければなりません")
         return value.strip()
 
-    def req_str(self, key: str) -> str:
-        value = self.str(key)
+    def req_string(self, key: str) -> str:
+        value = self.string(key)
         assert value is not None
         return value
 
-    def int(self, key: str, required: bool = True, lo: int = 1, hi: int = 9999) -> int | None:
+    def integer(self, key: str, required: bool = True, lo: int = 1, hi: int = 9999) -> int | None:
         value = self.data.get(key)
         if value is None:
             if required:
@@ -315,10 +315,10 @@ def _entry(
 ) -> tuple[_Table, dict[str, Any]]:
     label = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
     t = _Table(path, raw, label or f"{index + 1} 番目の [[{table}]]")
-    entry_id = t.req_str("id")
+    entry_id = t.req_string("id")
     if not ID_RE.match(entry_id):
         raise t.fail(f"id「{entry_id}」は英小文字で始まる英小文字・数字・ハイフンの組でなければなりません")
-    text = t.req_str("text")
+    text = t.req_string("text")
     fields = dict(
         id=entry_id,
         text=text,
@@ -338,22 +338,27 @@ def _load_practices(path: Path, source: str) -> tuple[list[Entry], list[Section]
     for i, raw in enumerate(root.tables("section")):
         t = _Table(path, raw, f"{i + 1} 番目の [[section]]")
         t.check_keys({"name", "subtitle", "page", "page_end"})
-        s = Section(t.req_str("name"), t.req_str("subtitle"), t.int("page") or 0, t.int("page_end", False))
+        s = Section(
+            t.req_string("name"),
+            t.req_string("subtitle"),
+            t.integer("page") or 0,
+            t.integer("page_end", False),
+        )
         sections[s.name] = s
     entries = []
     for i, raw in enumerate(root.tables("practice")):
         t, fields = _entry(path, raw, i, "practice", source)
         t.check_keys(_ENTRY_KEYS | {"section", "category", "agency"})
-        name = t.req_str("section")
+        name = t.req_string("section")
         if name not in sections:
             raise t.fail(f"section「{name}」は [[section]] に定義されていません")
         sec = sections[name]
         entries.append(
             Entry(
                 kind="practice",
-                heading=t.req_str("category"),
+                heading=t.req_string("category"),
                 section=name,
-                agency=t.str("agency", required=False),
+                agency=t.string("agency", required=False),
                 page=sec.page,
                 page_end=sec.page_end,
                 **fields,
@@ -365,18 +370,18 @@ def _load_practices(path: Path, source: str) -> tuple[list[Entry], list[Section]
 def _load_scene(path: Path, source: str) -> Scene:
     root = _Table(path, _read_toml(path), "ファイル全体")
     root.check_keys({"number", "title", "page", "page_end", "title_fixes", "example", "hint", "suggestion"})
-    number = root.int("number", lo=1, hi=6)
+    number = root.integer("number", lo=1, hi=6)
     assert number is not None
-    title = root.req_str("title")
-    page = root.int("page") or 0
-    page_end = root.int("page_end", required=False)
+    title = root.req_string("title")
+    page = root.integer("page") or 0
+    page_end = root.integer("page_end", required=False)
     title_fixes = root.fixes("title_fixes", title)
     entries: list[Entry] = []
     for kind in ("example", "hint", "suggestion"):
         for i, raw in enumerate(root.tables(kind)):
             t, fields = _entry(path, raw, i, kind, source)
             t.check_keys(_ENTRY_KEYS | ({"heading"} if kind == "hint" else set()))
-            heading = t.req_str("heading") if kind == "hint" else None
+            heading = t.req_string("heading") if kind == "hint" else None
             entries.append(
                 Entry(kind=kind, scene=number, heading=heading, page=page, page_end=page_end, **fields)
             )
@@ -392,17 +397,17 @@ def _load_stories(path: Path, source: str) -> tuple[list[Entry], list[Section]]:
     for i, raw in enumerate(root.tables("story")):
         t = _Table(path, raw, f"{i + 1} 番目の [[story]]")
         t.check_keys({"number", "title", "page", "page_end"})
-        n = t.int("number", lo=1, hi=99) or 0
-        stories[n] = Section(t.req_str("title"), "", t.int("page") or 0, t.int("page_end", False))
+        n = t.integer("number", lo=1, hi=99) or 0
+        stories[n] = Section(t.req_string("title"), "", t.integer("page") or 0, t.integer("page_end", False))
     entries = []
     for i, raw in enumerate(root.tables("line")):
         t, fields = _entry(path, raw, i, "line", source)
         t.check_keys(_ENTRY_KEYS | {"story", "section", "subsection"})
-        n = t.int("story", lo=1, hi=99) or 0
+        n = t.integer("story", lo=1, hi=99) or 0
         if n not in stories:
             raise t.fail(f"story = {n} は [[story]] に定義されていません")
-        section = t.req_str("section")
-        sub = t.str("subsection", required=False)
+        section = t.req_string("section")
+        sub = t.string("subsection", required=False)
         st = stories[n]
         entries.append(
             Entry(
@@ -426,9 +431,9 @@ def load_themes(path: Path) -> tuple[Theme, ...]:
     for i, raw in enumerate(root.tables("theme")):
         t = _Table(path, raw, f"{i + 1} 番目の [[theme]]")
         t.check_keys({"name", "description", "aliases"})
-        name = t.req_str("name")
+        name = t.req_string("name")
         t.label = name
-        theme = Theme(name, t.req_str("description"), t.str_list("aliases", required=False))
+        theme = Theme(name, t.req_string("description"), t.str_list("aliases", required=False))
         for word in (name, *theme.aliases):
             key = normalize(word)
             if key in seen and seen[key] != name:

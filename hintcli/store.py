@@ -104,7 +104,7 @@ def _from_cache(path: Path, key: str) -> Loaded | None:
         return Loaded(
             corpus.from_plain(data["corpus"]),
             thesaurus.from_plain(data["thesaurus"]),
-            [tuple(x) for x in data["normalized"]],  # type: ignore[misc]
+            [(t, h, c) for t, h, c in data["normalized"]],
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # missing, partly written, foreign or from an older version: rebuild

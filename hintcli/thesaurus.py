@@ -105,7 +105,7 @@ def _load_file(path: Path, seen: dict[str, str]) -> list[ThesaurusEntry]:
             ThesaurusEntry(
                 words=words,
                 report=report,
-                topic=t.str("topic", required=False) or "",
+                topic=t.string("topic", required=False) or "",
                 keys=keys,
                 targets=tuple(normalize(r) for r in report),
             )
