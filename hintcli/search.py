@@ -150,13 +150,14 @@ class Searcher:
         self._seg_doc: list[int] = []
         self._seg_field: list[int] = []
         self._doc_len: list[float] = []
-        for i, fields in enumerate(self.normalized):
-            for f, s in enumerate(fields):
+        w_text, w_heading, w_context = FIELD_WEIGHT
+        for i, (text, heading, context) in enumerate(self.normalized):
+            for f, s in ((0, text), (1, heading), (2, context)):
                 if s:
                     segments.append(s)
                     self._seg_doc.append(i)
                     self._seg_field.append(f)
-            self._doc_len.append(sum(len(s) * w for s, w in zip(fields, FIELD_WEIGHT, strict=True)))
+            self._doc_len.append(len(text) * w_text + len(heading) * w_heading + len(context) * w_context)
         self._avg_len = sum(self._doc_len) / max(1, self.n)
         self._norm = [K1 * (1 - B + B * length / self._avg_len) for length in self._doc_len]
         self._seg_start: list[int] = []

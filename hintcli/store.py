@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 _PACKAGE = Path(__file__).resolve().parent
 THESAURUS_FILES = ("thesaurus.toml", "readings.toml")
-CACHE_FORMAT = 3  # bump when the cached shape changes
+CACHE_FORMAT = 4  # bump when the cached shape changes
 
 
 def data_dir() -> Path:
@@ -106,8 +106,8 @@ def _from_cache(path: Path, key: str) -> Loaded | None:
             thesaurus.from_plain(data["thesaurus"]),
             [(t, h, c) for t, h, c in data["normalized"]],
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # missing, partly written, foreign or from an older version: rebuild
+    except Exception:  # whatever is wrong with a cache file, the fix is to rebuild it
+        return None  # missing, partly written, foreign or from an older version
 
 
 def _to_cache(folder: Path, path: Path, key: str, loaded: Loaded) -> None:
