@@ -455,7 +455,13 @@ class Clamp:
         yield joined
 
     def wrapped(self, console: Console, width: int) -> Lines:
-        lines = self.text.wrap(console, width)
+        # Wrapping only a prefix that surely fills the kept lines (a character
+        # takes at least one cell) spares wrapping long texts to show two lines.
+        head = (self.lines + 2) * width
+        text = self.text[:head] if len(self.text) > head else self.text
+        lines = text.wrap(console, width)
+        if len(lines) <= self.lines and text is not self.text:
+            lines = self.text.wrap(console, width)  # a prefix that broke short: wrap it all
         if len(lines) > self.lines:
             lines = Lines(lines[: self.lines])
             last = lines[-1]
