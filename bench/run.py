@@ -56,8 +56,8 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one run of `cmd`."""
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (KiB) and CPU seconds (user + system) of one run of `cmd`."""
     start = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(p.pid, 0)
@@ -65,17 +65,22 @@ def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode not in (0, 1):
         sys.exit(f"{cmd} failed with exit code {p.returncode}")
-    return wall, usage.ru_maxrss
+    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
-def interleaved(commands: dict[str, tuple[list[str], dict[str, str]]], runs: int) -> dict[str, list[float]]:
+def interleaved(
+    commands: dict[str, tuple[list[str], dict[str, str]]], runs: int, cpu: dict[str, list[float]] | None = None
+) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(3):  # warm up: bytecode, the data cache, the page cache
         for cmd, env in commands.values():
             run_once(cmd, env)
     for _ in range(runs):
         for name, (cmd, env) in commands.items():
-            times[name].append(run_once(cmd, env)[0])
+            wall, _, used = run_once(cmd, env)
+            times[name].append(wall)
+            if cpu is not None:
+                cpu.setdefault(name, []).append(used)
     return times
 
 
@@ -86,18 +91,19 @@ def startup(runs: int) -> None:
         "baseline (import typer, rich, rapidfuzz)": (BASELINE, env),
         f"hint search {QUERY}": ([HINT, "search", QUERY], env),
         "hint search … --json": ([HINT, "search", QUERY, "--json"], env),
-        "hint search … -n 5": ([HINT, "search", QUERY, "-n", "5"], env),
         "hint scene 3": ([HINT, "scene", "3"], env),
         "completion (hint sc<Tab>)": ([HINT], complete),
     }
-    times = interleaved(commands, runs)
-    base = statistics.median(times["baseline (import typer, rich, rapidfuzz)"])
+    cpu: dict[str, list[float]] = {}
+    times = interleaved(commands, runs, cpu)
+    key = "baseline (import typer, rich, rapidfuzz)"
+    base, base_cpu = statistics.median(times[key]), statistics.median(cpu[key])
     print(f"\n## Start-up: median of {runs} interleaved runs\n")
-    print("| command | median ms | ratio to baseline |")
-    print("|---|---:|---:|")
+    print("| command | wall ms | ratio | CPU ms (user+sys) | CPU ratio |")
+    print("|---|---:|---:|---:|---:|")
     for name, ts in times.items():
-        m = statistics.median(ts)
-        print(f"| {name} | {m * 1000:.0f} | {m / base:.2f} |")
+        m, c = statistics.median(ts), statistics.median(cpu[name])
+        print(f"| {name} | {m * 1000:.0f} | {m / base:.2f} | {c * 1000:.0f} | {c / base_cpu:.2f} |")
     peaks = [run_once([HINT, "search", QUERY], env)[1] for _ in range(5)]
     base_peaks = [run_once(BASELINE, env)[1] for _ in range(5)]
     print(

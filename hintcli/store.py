@@ -13,8 +13,7 @@ cache is JSON read with the json module only; the data folder is never
 written to. ``HINT_CACHE_DIR=off`` turns the cache off.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` (see corpus.py); type-checking-only names are quoted.
 import json
 import os
 import sys
@@ -57,7 +56,7 @@ def cache_dir() -> Path | None:
 
 class Loaded(NamedTuple):
     corpus: Corpus
-    thesaurus: Thesaurus
+    thesaurus: "Thesaurus"
     normalized: list[tuple[str, str, str]]
 
 
@@ -153,7 +152,7 @@ def load_corpus() -> Corpus:
 
 
 @lru_cache(maxsize=1)
-def load_searcher() -> Searcher:
+def load_searcher() -> "Searcher":
     from .search import Searcher
 
     loaded = load_all()

@@ -100,8 +100,7 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     # 外出できなくなった that then matches 来なくなった.
     ("出来", "でき"),
 )
-_VARIANT_RE = re.compile("|".join(re.escape(a) for a, _ in _VARIANTS))
-_VARIANT_MAP = dict(_VARIANTS)
+
 
 _SPACE_RE = re.compile(r"\s+")
 # Everything that is not a letter, digit or kana separates runs of text.
@@ -125,7 +124,12 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _long_vowels(text)
     text = text.translate(_KATA_TO_HIRA)
-    return _VARIANT_RE.sub(lambda m: _VARIANT_MAP[m.group(0)], text)
+    # Plain replacements in order, not one regular expression: compiling that
+    # alternation cost 1 ms at every start, more than replacing on any query.
+    for variant, folded in _VARIANTS:
+        if variant in text:
+            text = text.replace(variant, folded)
+    return text
 
 
 def runs(normalized: str) -> list[str]:

@@ -6,8 +6,8 @@ query contains one of an entry's words, the entry's report words join the
 query with a lower weight (see search.py).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple turns string annotations
+# into ForwardRefs by compiling each one, which every start paid for.
 from pathlib import Path
 from typing import NamedTuple
 
