@@ -821,6 +821,10 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
     gc.disable()
     _reconfigure_streams()
+    if "_HINT_COMPLETE" in os.environ:  # the shell asks for completions (see README)
+        from typer._completion_classes import completion_init
+
+        completion_init()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         _only_the_named_command(args)(args=args, prog_name="hint")

@@ -221,3 +221,11 @@ def test_debug_mode_still_reports_broken_data_as_broken_data(broken_data: Path) 
     p = run("scene", "1", env={"HINT_DATA_DIR": str(broken_data), "HINT_CACHE_DIR": "off", "HINT_DEBUG": "1"})
     assert p.returncode == 3
     assert "about.toml" in err(p)
+
+
+def test_shell_completion_answers_commands_and_options() -> None:
+    env = {"_HINT_COMPLETE": "complete_bash", "COMP_WORDS": "hint sc", "COMP_CWORD": "1"}
+    assert out(run(env=env)).split() == ["scene"]
+    env = {"_HINT_COMPLETE": "complete_bash", "COMP_WORDS": "hint search --li", "COMP_CWORD": "2"}
+    assert "--limit" in out(run(env=env)).split()
+    assert "complete -o default -F _hint_completion hint" in out(run(env={"_HINT_COMPLETE": "source_bash"}))
