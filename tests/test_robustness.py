@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -94,14 +93,10 @@ def test_a_huge_query_is_answered() -> None:
     ascii_query = "x" * 100_000  # one argument (Linux caps one at 128 KiB)
     japanese_words = ["本人に会えない家族" * 1_100] * 10  # 99,000 characters in ten words
     for args in (["search", ascii_query], ["search", *japanese_words]):
-        start = time.perf_counter()
         p = run(*args)
-        elapsed = time.perf_counter() - start
         assert p.returncode in (0, 1), err(p)
         assert "Traceback" not in err(p)
         assert len(p.stderr) < 1000  # the query is not echoed whole
-        # Not a benchmark (see bench/): only a guard against a quadratic blow-up.
-        assert elapsed < 10
 
 
 def test_undecodable_bytes_are_replaced_not_fatal() -> None:
