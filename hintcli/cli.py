@@ -332,7 +332,11 @@ class _HintGroup(_JapaneseHelp, TyperGroup):
         try:
             code = super().main(argv, prog_name or "hint", complete_var, standalone_mode=False, **extra)
             sys.stdout.flush()
-        except SystemExit:
+        except SystemExit as exc:
+            # Click (the package, before Typer vendored it) ends a run whose reader went
+            # away (hint --help | head -1) with exit 1, after swapping in this wrapper.
+            if exc.code == 1 and type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
+                sys.exit(0)
             raise
         except BaseException as exc:
             code = _report_safely(exc, argv)
