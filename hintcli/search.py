@@ -415,10 +415,6 @@ class Searcher:
         scored.sort(key=lambda x: -x[0])
         return [key for _, key in scored[:limit]]
 
-    @staticmethod
-    def _saturate(tf: float, length: float, avg: float) -> float:
-        return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
-
     def _heading_lift(self, qn: str, best: float) -> dict[int, float]:
         """Lift the entries under a heading the query closely matches."""
         out: dict[int, float] = {}
