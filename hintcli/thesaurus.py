@@ -1,9 +1,11 @@
 """The thesaurus: everyday and professional words mapped to the report's vocabulary.
 
 ``data/thesaurus.toml`` holds ``[[entry]]`` tables of ``words`` (how people say
-it), ``report`` (the report's words for it) and a ``topic``. When a normalized
-query contains one of an entry's words, the entry's report words join the
-query with a lower weight (see search.py).
+it), ``report`` (the report's words for it), a ``topic`` and, optionally,
+``unless``: longer phrases in which a word means something else (疲れ in
+お疲れ様, 家族会 in 家族会議). When a normalized query contains one of an
+entry's words outside those phrases, the entry's report words join the query
+with a lower weight (see search.py).
 """
 
 # No `from __future__ import annotations`: NamedTuple turns string annotations
@@ -26,6 +28,7 @@ class ThesaurusEntry(NamedTuple):
     topic: str
     keys: tuple[str, ...]  # normalized words
     targets: tuple[str, ...]  # normalized report words
+    unless: tuple[str, ...] = ()  # normalized phrases in which the words do not count
 
 
 class Thesaurus:
@@ -39,12 +42,16 @@ class Thesaurus:
         self,
         entries: tuple[ThesaurusEntry, ...] = (),
         *,
-        columns: tuple[list[list[str]], list[list[str]]] | None = None,
+        columns: tuple[list[list[str]], list[list[str]], list[list[str]]] | None = None,
     ) -> None:
         self.entries = entries
         if columns is None:
-            columns = ([list(e.keys) for e in entries], [list(e.targets) for e in entries])
-        self.keys, self.targets = columns
+            columns = (
+                [list(e.keys) for e in entries],
+                [list(e.targets) for e in entries],
+                [list(e.unless) for e in entries],
+            )
+        self.keys, self.targets, self.unless = columns
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -52,9 +59,12 @@ class Thesaurus:
     def expand(self, normalized_query: str) -> list[Expansion]:
         """Report words for every thesaurus word the query contains, each once."""
         out: dict[str, Expansion] = {}
-        for keys, targets in zip(self.keys, self.targets, strict=True):
+        for keys, targets, unless in zip(self.keys, self.targets, self.unless, strict=True):
+            query = normalized_query
+            for phrase in unless:
+                query = query.replace(phrase, "\x00")
             for key in keys:
-                if key in normalized_query:
+                if key in query:
                     for target in targets:
                         if target not in out and target not in normalized_query:
                             out[target] = Expansion(key, target)
@@ -63,12 +73,12 @@ class Thesaurus:
 
 
 def to_plain(thesaurus: Thesaurus) -> list[list[list[str]]]:
-    return [thesaurus.keys, thesaurus.targets]
+    return [thesaurus.keys, thesaurus.targets, thesaurus.unless]
 
 
 def from_plain(data: list[list[list[str]]]) -> Thesaurus:
-    keys, targets = data
-    return Thesaurus(columns=(keys, targets))
+    keys, targets, unless = data
+    return Thesaurus(columns=(keys, targets, unless))
 
 
 def load_thesaurus(*paths: Path) -> Thesaurus:
@@ -89,11 +99,15 @@ def _load_file(path: Path, seen: dict[str, str]) -> list[ThesaurusEntry]:
     entries = []
     for i, raw in enumerate(root.tables("entry")):
         t = _Table(path, raw, f"{i + 1} 番目の [[entry]]")
-        t.check_keys({"words", "report", "topic"})
+        t.check_keys({"words", "report", "topic", "unless"})
         words = t.str_list("words")
         t.label = f"{i + 1} 番目の [[entry]]（{words[0]}）"
         report = t.str_list("report")
         keys = tuple(normalize(w) for w in words)
+        unless = tuple(normalize(u) for u in t.str_list("unless", required=False))
+        for phrase, raw_phrase in zip(unless, t.str_list("unless", required=False), strict=True):
+            if not any(k in phrase for k in keys):
+                raise t.fail(f"unless の「{raw_phrase}」は words のどの語も含みません")
         for word, key in zip(words, keys, strict=True):
             if not key:
                 raise t.fail(f"words の「{word}」は正規化すると空になります")
@@ -108,6 +122,7 @@ def _load_file(path: Path, seen: dict[str, str]) -> list[ThesaurusEntry]:
                 topic=t.string("topic", required=False) or "",
                 keys=keys,
                 targets=tuple(normalize(r) for r in report),
+                unless=unless,
             )
         )
     return entries

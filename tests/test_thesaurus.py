@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from conftest import DATA
 from hintcli import store
 from hintcli.corpus import DataError
 from hintcli.text import is_kanji, normalize
-from hintcli.thesaurus import Thesaurus, load_thesaurus
+from hintcli.thesaurus import Thesaurus, from_plain, load_thesaurus, to_plain
 
 FILES = [p for p in (DATA / "thesaurus.toml", DATA / "readings.toml") if p.exists()]
 
@@ -95,3 +96,38 @@ def test_a_word_may_not_repeat_across_files(tmp_path: Path) -> None:
     with pytest.raises(DataError) as e:
         load_thesaurus(a, b)
     assert "readings.toml" in e.value.path
+
+
+def test_unless_keeps_a_word_from_firing_inside_a_phrase_of_another_sense(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[entry]]\nwords = ["疲れ"]\nreport = ["燃え尽き"]\nunless = ["お疲れ様"]\n',
+    )
+    thesaurus = load_thesaurus(path)
+    assert thesaurus.expand(normalize("お疲れ様です")) == []
+    # The word still counts where it stands outside the phrase, even in the same query.
+    assert [x.key for x in thesaurus.expand(normalize("お疲れ様です。もう疲れた"))] == ["燃え尽き"]
+    assert store_roundtrip(thesaurus).expand(normalize("お疲れ様です")) == []
+
+
+def store_roundtrip(thesaurus: Thesaurus) -> Thesaurus:
+    """Through the JSON cache's shape and back."""
+    return from_plain(json.loads(json.dumps(to_plain(thesaurus))))
+
+
+def test_an_unless_phrase_must_contain_one_of_the_words(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[entry]]\nwords = ["疲れ"]\nreport = ["燃え尽き"]\nunless = ["家族会議"]\n')
+    with pytest.raises(DataError) as e:
+        load_thesaurus(path)
+    assert "家族会議" in str(e.value)
+
+
+def test_the_bundled_words_known_to_have_another_sense_do_not_fire_in_it(thesaurus: Thesaurus) -> None:
+    def keys(q: str) -> set[str]:
+        return {x.key for x in thesaurus.expand(normalize(q))}
+
+    assert normalize("燃え尽き") not in keys("お疲れ様です")
+    assert normalize("家族グループ") not in keys("家族会議を開いた")
+    assert normalize("家族グループ") in keys("家族会に通っている")
+    assert normalize("リストラ") not in keys("父親が定年退職した")
+    assert normalize("リストラ") in keys("娘が仕事を辞めた")
