@@ -69,7 +69,9 @@ def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int, float]:
 
 
 def interleaved(
-    commands: dict[str, tuple[list[str], dict[str, str]]], runs: int, cpu: dict[str, list[float]] | None = None
+    commands: dict[str, tuple[list[str], dict[str, str]]],
+    runs: int,
+    cpu: dict[str, list[float]] | None = None,
 ) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(3):  # warm up: bytecode, the data cache, the page cache
