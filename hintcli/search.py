@@ -57,6 +57,7 @@ W_BIGRAM = 1.0
 W_WORD = 0.5  # a whole word of three or more characters, on top of its bigrams
 W_SOLO = 0.6  # a word of one kanji (親, 母, 夫)
 W_UNIGRAM = 0.25  # one kanji of a longer word
+W_STEM = 1.0  # one kanji and its first kana: a verb or adjective stem (会え, 休ま)
 W_EXPANSION = 1.0  # a thesaurus phrase
 OWN_WORD_FACTOR = 0.5  # ... when the report also has the user's word itself
 W_TYPO = 0.8  # the report's spelling of a mistyped word
@@ -551,7 +552,7 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
                         add(ch, W_UNIGRAM, CHAR)
             nxt = run[end : end + 1]
             if script == "kanji" and len(word) == 1 and nxt and is_hiragana(nxt) and nxt not in PARTICLES:
-                add(word + nxt, W_BIGRAM, STEM)
+                add(word + nxt, W_STEM, STEM)
     return list(terms.values()), words
 
 
