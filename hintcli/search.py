@@ -63,7 +63,9 @@ OWN_WORD_FACTOR = 0.5  # ... when the report also has the user's word itself
 W_TYPO = 0.8  # the report's spelling of a mistyped word
 W_PHRASE = 0.2  # a stretch of the query the report also has (燃え尽き, 本人に会えない)
 PHRASE_FREE = 3  # a phrase weighs more for each character beyond this
-KANA_IDF_CAP = 2.0  # hiragana is grammar: a rare sequence of it (すぎる) is no rare topic
+# Hiragana is grammar, and a kanji with its first kana (言っ, 来な) is most often an
+# everyday verb: rare in this small report (すぎる, 言って) is not a rare topic.
+GRAMMAR_IDF_CAP = 2.0
 PHRASE_CHARS = 300  # phrases are looked for in the query's start
 HIRAGANA_FACTOR = 0.45  # hiragana n-grams are mostly grammar (して, こと)
 PARTICLES = frozenset("がのをにはでとへもやかな")
@@ -327,8 +329,8 @@ class Searcher:
             if not post:
                 continue
             idf = self.idf(len(post))
-            if term.role == KANA:
-                idf = min(idf, KANA_IDF_CAP)
+            if term.role in (KANA, STEM):
+                idf = min(idf, GRAMMAR_IDF_CAP)
             is_strong = distinctive(term, idf, q.single_word)
             w, norm = term.weight * idf * (K1 + 1), self._norm
             for d, tf in post.items():

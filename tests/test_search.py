@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hintcli import store
-from hintcli.search import Searcher, heading_similarity
+from hintcli.search import GRAMMAR_IDF_CAP, K1, Searcher, heading_similarity
 from hintcli.text import normalize
 
 
@@ -170,3 +170,18 @@ def test_a_known_word_or_a_number_is_not_corrected_into_another(searcher: Search
 def test_an_inflection_is_aligned_to_the_reports_form(searcher: Searcher) -> None:
     typos = {t.text for t in searcher.parse("保健所につなぐ").terms if t.role == "typo"}
     assert normalize("保健所につなぎ") in typos
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_grammar_and_verb_stems_never_weigh_like_a_rare_word(searcher: Searcher, data: st.DataObject) -> None:
+    """Hiragana and stems (言っ, 来な) are capped, however rare in the report; words are not."""
+    entry = data.draw(st.sampled_from(searcher.entries))
+    start = data.draw(st.integers(0, max(0, len(entry.text) - 10)))
+    query = "相談員として" + entry.text[start : start + 30] + "と言ってきた"
+    q = searcher.parse(query)
+    ceiling = {t.text: t.weight * GRAMMAR_IDF_CAP * (K1 + 1) for t in q.terms if t.role in ("kana", "stem")}
+    for r in searcher.search(query, limit=5):
+        for h in r.hits:
+            if h.role in ("kana", "stem"):
+                assert h.score <= ceiling[h.term] + 1e-9, (h, query)
