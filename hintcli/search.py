@@ -533,8 +533,11 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
                     # and so do bigrams of kana (パソコン → そこ): a katakana word's parts
                     # are its trigrams.
                     add(k, W_WORD if len(k) > 2 else W_BIGRAM, WORD if len(k) > 2 else KANA)
-                    for i in range(len(k) - 2 if len(k) > 3 else 0):
-                        add(k[i : i + 3], W_BIGRAM, KGRAM)
+                    # The trigrams share one bigram's weight: they are evidence of one
+                    # word (フリースペース), which would otherwise count five times.
+                    n3 = len(k) - 2 if len(k) > 3 else 0
+                    for i in range(n3):
+                        add(k[i : i + 3], W_BIGRAM / n3, KGRAM)
                 if not inside and len(run) == len(word):
                     words.append(word)  # a query of hiragana only: ひきこもり, しんどい
                     add(word, W_WORD, WORD)

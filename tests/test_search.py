@@ -9,7 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hintcli import store
-from hintcli.search import GRAMMAR_IDF_CAP, K1, Searcher, heading_similarity
+from hintcli.search import (
+    GRAMMAR_IDF_CAP,
+    K1,
+    W_BIGRAM,
+    Searcher,
+    heading_similarity,
+    katakana_words,
+    query_terms,
+)
 from hintcli.text import normalize
 
 
@@ -185,3 +193,12 @@ def test_grammar_and_verb_stems_never_weigh_like_a_rare_word(searcher: Searcher,
         for h in r.hits:
             if h.role in ("kana", "stem"):
                 assert h.score <= ceiling[h.term] + 1e-9, (h, query)
+
+
+@pytest.mark.parametrize("word", ["フリースペース", "ハローワーク", "スーパーバイザー", "オンライン"])
+def test_a_katakana_words_trigrams_together_weigh_one_bigram(word: str) -> None:
+    """One word is one piece of evidence, however many trigrams it has."""
+    terms, _ = query_terms(normalize(word), katakana_words(word))
+    grams = [t.weight for t in terms if t.role == "kgram"]
+    assert len(grams) >= 2
+    assert sum(grams) == pytest.approx(W_BIGRAM)
