@@ -59,6 +59,7 @@ W_SOLO = 0.6  # a word of one kanji (親, 母, 夫)
 W_UNIGRAM = 0.25  # one kanji of a longer word
 W_STEM = 1.0  # one kanji and its first kana: a verb or adjective stem (会え, 休ま)
 W_EXPANSION = 1.0  # a thesaurus phrase
+VARIANT_POWER = 4  # ... × closeness**this, for a variant of a thesaurus word (0.7 → 0.24, 0.9 → 0.66)
 OWN_WORD_FACTOR = 0.5  # ... when the report also has the user's word itself
 W_TYPO = 0.8  # the report's spelling of a mistyped word
 W_PHRASE = 0.2  # a stretch of the query the report also has (燃え尽き, 本人に会えない)
@@ -218,7 +219,7 @@ class Searcher:
                 terms.append(
                     Term(
                         x.key,
-                        W_EXPANSION * (OWN_WORD_FACTOR if own else 1.0),
+                        W_EXPANSION * (OWN_WORD_FACTOR if own else 1.0) * x.closeness**VARIANT_POWER,
                         EXPANSION,
                         via=as_typed(query, x.word),
                     )

@@ -4,8 +4,8 @@
 it), ``report`` (the report's words for it), a ``topic`` and, optionally,
 ``unless``: longer phrases in which a word means something else (疲れ in
 お疲れ様, 家族会 in 家族会議). When a normalized query contains one of an
-entry's words outside those phrases, the entry's report words join the query
-with a lower weight (see search.py).
+entry's words outside those phrases, or a close variant of one, the entry's
+report words join the query with a lower weight (see search.py).
 """
 
 # No `from __future__ import annotations`: NamedTuple turns string annotations
@@ -13,13 +13,24 @@ with a lower weight (see search.py).
 from pathlib import Path
 from typing import NamedTuple
 
+from rapidfuzz import fuzz
+
 from .corpus import _read_toml, _Table
-from .text import normalize
+from .text import is_kanji, normalize
 
 
 class Expansion(NamedTuple):
-    word: str  # the thesaurus word found in the query, normalized
+    word: str  # what in the query matched: a thesaurus word, or the query's own variant of one
     key: str  # a report word, normalized
+    closeness: float = 1.0  # 1.0: the query has the word itself; less: a variant of it (0.7-1.0)
+
+
+# A variant of a thesaurus word (誰が主導 for どこが主導; 本人が来なきゃ意味 for
+# 本人が来ないと意味) counts when rapidfuzz aligns the word with the query at least
+# this closely and the aligned stretch has every kanji of the word: the kana
+# (particles, inflections) may differ, the content may not (父親が失業 is no variant
+# of 父親が「本人…).
+FUZZY_MIN = 70.0
 
 
 class ThesaurusEntry(NamedTuple):
@@ -42,24 +53,32 @@ class Thesaurus:
         self,
         entries: tuple[ThesaurusEntry, ...] = (),
         *,
-        columns: tuple[list[list[str]], list[list[str]], list[list[str]]] | None = None,
+        columns: list[list[list[str]]] | None = None,
     ) -> None:
         self.entries = entries
         if columns is None:
-            columns = (
+            columns = [
                 [list(e.keys) for e in entries],
                 [list(e.targets) for e in entries],
                 [list(e.unless) for e in entries],
-            )
-        self.keys, self.targets, self.unless = columns
+                [[kanji_core(k) for k in e.keys] for e in entries],
+            ]
+        self.keys, self.targets, self.unless, self.cores = columns
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def expand(self, normalized_query: str) -> list[Expansion]:
-        """Report words for every thesaurus word the query contains, each once."""
+        """Report words for every thesaurus word the query contains, each once.
+
+        An entry none of whose words the query contains may still match a close
+        variant of one (see FUZZY_MIN); its report words then come with that closeness.
+        """
         out: dict[str, Expansion] = {}
-        for keys, targets, unless in zip(self.keys, self.targets, self.unless, strict=True):
+        variants: list[tuple[Expansion, list[str]]] = []
+        for keys, targets, unless, cores in zip(
+            self.keys, self.targets, self.unless, self.cores, strict=True
+        ):
             query = normalized_query
             for phrase in unless:
                 query = query.replace(phrase, "\x00")
@@ -69,16 +88,62 @@ class Thesaurus:
                         if target not in out and target not in normalized_query:
                             out[target] = Expansion(key, target)
                     break
+            else:
+                best = None
+                for key, core in zip(keys, cores, strict=True):
+                    if core and core in query:
+                        found = _variant(key, query)
+                        if found and (best is None or found.closeness > best.closeness):
+                            best = found
+                if best:
+                    variants.append((best, targets))
+        # The words themselves first: a report word both bring keeps full weight.
+        for found, targets in variants:
+            for target in targets:
+                if target not in out and target not in normalized_query:
+                    out[target] = found._replace(key=target)
         return list(out.values())
 
 
+def _variant(key: str, query: str) -> Expansion | None:
+    if len(query) < len(key):
+        return None  # rapidfuzz would align the query within the word: 家族史 is no variant of 家族みんな
+    a = fuzz.partial_ratio_alignment(key, query, score_cutoff=FUZZY_MIN)
+    if a is None:
+        return None
+    start, end = a.dest_start, a.dest_end
+    window = query[start:end]
+    if not all(c in window for c in key if is_kanji(c)):
+        return None
+    # Nor may it cut a kanji word: 家族会 in 家族会議 is another word.
+    if (start > 0 and is_kanji(query[start - 1]) and is_kanji(query[start])) or (
+        end < len(query) and is_kanji(query[end - 1]) and is_kanji(query[end])
+    ):
+        return None
+    return Expansion(window, "", a.score / 100)
+
+
+def kanji_core(key: str) -> str:
+    """A word's longest kanji run (主導 in どこが主導), where a variant of it must be
+    anchored; empty when the word has no run of two kanji or is little more than it
+    (a two-kanji word has no variants, only itself)."""
+    best = run = ""
+    for ch in key + " ":
+        if is_kanji(ch):
+            run += ch
+            continue
+        if len(run) > len(best):
+            best = run
+        run = ""
+    return best if len(best) >= 2 and len(key) >= len(best) + 2 else ""
+
+
 def to_plain(thesaurus: Thesaurus) -> list[list[list[str]]]:
-    return [thesaurus.keys, thesaurus.targets, thesaurus.unless]
+    return [thesaurus.keys, thesaurus.targets, thesaurus.unless, thesaurus.cores]
 
 
 def from_plain(data: list[list[list[str]]]) -> Thesaurus:
-    keys, targets, unless = data
-    return Thesaurus(columns=(keys, targets, unless))
+    return Thesaurus(columns=data)
 
 
 def load_thesaurus(*paths: Path) -> Thesaurus:

@@ -11,7 +11,7 @@ from conftest import DATA
 from hintcli import store
 from hintcli.corpus import DataError
 from hintcli.text import is_kanji, normalize
-from hintcli.thesaurus import Thesaurus, from_plain, load_thesaurus, to_plain
+from hintcli.thesaurus import FUZZY_MIN, Thesaurus, from_plain, kanji_core, load_thesaurus, to_plain
 
 FILES = [p for p in (DATA / "thesaurus.toml", DATA / "readings.toml") if p.exists()]
 
@@ -131,3 +131,48 @@ def test_the_bundled_words_known_to_have_another_sense_do_not_fire_in_it(thesaur
     assert normalize("家族グループ") in keys("家族会に通っている")
     assert normalize("リストラ") not in keys("父親が定年退職した")
     assert normalize("リストラ") in keys("娘が仕事を辞めた")
+
+
+def one_entry(tmp_path: Path, words: list[str]) -> Thesaurus:
+    quoted = ", ".join(f'"{w}"' for w in words)
+    return load_thesaurus(write(tmp_path, f'[[entry]]\nwords = [{quoted}]\nreport = ["連携"]\n'))
+
+
+@pytest.mark.parametrize(
+    ("word", "query"),
+    [
+        ("相談に来ない", "相談には来ないまま"),  # a particle added
+        ("本人が来ないと意味", "本人が来なきゃ意味がないと父が言う"),  # another inflection
+        ("家族の会", "家族会に通っている"),  # a particle left out
+    ],
+)
+def test_a_close_variant_of_a_word_counts_with_its_closeness(tmp_path: Path, word: str, query: str) -> None:
+    (x,) = one_entry(tmp_path, [word]).expand(normalize(query))
+    assert FUZZY_MIN / 100 <= x.closeness < 1.0
+    assert x.word in normalize(query)  # what the user wrote, for --explain
+
+
+@pytest.mark.parametrize(
+    ("word", "query"),
+    [
+        ("息子が怖", "息子が落ち込んでいる"),  # a kanji of the word (怖) is missing
+        ("家族の会", "家族会議を開いた"),  # 家族会 would cut the word 家族会議
+        ("家族みんな", "家族史"),  # the query is shorter than the word
+        ("関係機関が多", "関係先が多くて困る"),  # 機関 is missing
+    ],
+)
+def test_a_variant_keeps_every_kanji_and_whole_words(tmp_path: Path, word: str, query: str) -> None:
+    assert one_entry(tmp_path, [word]).expand(normalize(query)) == []
+
+
+def test_the_word_itself_beats_a_variant_of_another(tmp_path: Path) -> None:
+    thesaurus = one_entry(tmp_path, ["家族の会", "家族会"])
+    (x,) = thesaurus.expand(normalize("家族会に通っている"))
+    assert x.closeness == 1.0
+
+
+def test_kanji_core() -> None:
+    assert kanji_core("どこが主導") == "主導"
+    assert kanji_core("関係機関が多") == "関係機関"
+    assert kanji_core("主導") == ""  # a kanji word alone has no variants
+    assert kanji_core("しんど") == ""
