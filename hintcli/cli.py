@@ -579,6 +579,7 @@ def search(
             scenes=render.ranked_scenes(results) if kind_v is None else (),
             explain=explain,
             reading=searcher.parse(query).terms if explain else (),
+            spell=searcher.spelling,
         )
     if not results:
         raise NotFound(_nothing_found(searcher, query, filters))

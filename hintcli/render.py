@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
@@ -923,6 +923,10 @@ def ranked_scenes(
     return scenes[:most]
 
 
+def _as_is(term: str) -> str:
+    return term
+
+
 def search_header(query: str, count: int, total: int, filters: str = "") -> Text:
     """「本人に会えない」の検索結果  10件／全23件（すべて: --limit 23）; ``query`` already sanitized."""
     where = f"（{filters}）" if filters else ""
@@ -946,6 +950,7 @@ def search_results(
     scenes: Sequence[int] = (),
     explain: bool = False,
     reading: Sequence[Term] = (),
+    spell: Callable[[str], str] = _as_is,
 ) -> None:
     """Ranked results, one compact panel each, matched words highlighted.
 
@@ -959,14 +964,14 @@ def search_results(
     narrow = console.width < NARROW
     say(console, header)
     if explain and reading:
-        say(console, query_reading(reading))
+        say(console, query_reading(reading, spell))
     for rank, result in enumerate(results, 1):
         if rank == FIRST_RESULTS + 1 and scenes:
             _scene_suggestions(console, corpus, scenes, narrow)
             which = f"{rank}件目" if rank == len(results) else f"{rank}～{len(results)}件目"
             console.print(Text(f"ほかの結果（{which}）", style=STYLE["dim"]))
         entry = result.entry
-        below = explanation(result, narrow) if explain else None
+        below = explanation(result, narrow, spell) if explain else None
         marks = spans(entry.text, result.highlight_terms())
         console.print(
             entry_panel(corpus, entry, marks, title=place(corpus, entry, console.width - 6), below=below)
@@ -1000,18 +1005,21 @@ def _by_word(pairs: Iterable[tuple[str | None, str]]) -> list[str]:
     return [f"{via} → {'・'.join(terms)}" for via, terms in groups.items()]
 
 
-def explanation(result: Result, narrow: bool = False) -> RenderableType:
+def explanation(result: Result, narrow: bool = False, spell: Callable[[str], str] = _as_is) -> RenderableType:
     """--explain for one result: its matched terms by kind, and the parts of its score.
 
     A label column beside the values; on a narrow console each label heads its line.
+    ``spell`` writes a normalized term as the report does (`Searcher.spelling`).
     """
     own = [
-        f"「{h.term}」 {h.score:.2f}" if h.role == _PHRASE else f"{h.term} {h.score:.2f}"
+        f"「{spell(h.term)}」 {h.score:.2f}" if h.role == _PHRASE else f"{spell(h.term)} {h.score:.2f}"
         for h in result.hits
         if h.role not in (_THESAURUS, _TYPO)
     ]
-    thesaurus = _by_word((h.via, f"{h.term} {h.score:.2f}") for h in result.hits if h.role == _THESAURUS)
-    typos = _by_word((h.via, f"{h.term} {h.score:.2f}") for h in result.hits if h.role == _TYPO)
+    thesaurus = _by_word(
+        (h.via, f"{spell(h.term)} {h.score:.2f}") for h in result.hits if h.role == _THESAURUS
+    )
+    typos = _by_word((h.via, f"{spell(h.term)} {h.score:.2f}") for h in result.hits if h.role == _TYPO)
     parts = " + ".join(
         f"{SCORE_PARTS.get(key, key)} {value:.2f}"
         for key, value in result.parts.items()
@@ -1037,13 +1045,17 @@ def explanation(result: Result, narrow: bool = False) -> RenderableType:
     return table
 
 
-def query_reading(terms: Sequence[Term]) -> Text:
+def query_reading(terms: Sequence[Term], spell: Callable[[str], str] = _as_is) -> Text:
     """How the query was read (--explain): its words and phrases, what they were expanded to."""
-    words = [f"「{t.text}」" if t.role == _PHRASE else t.text for t in terms if t.role in _WHOLE_WORDS]
+    words = [
+        f"「{spell(t.text)}」" if t.role == _PHRASE else spell(t.text)
+        for t in terms
+        if t.role in _WHOLE_WORDS
+    ]
     groups = (
         ("語", words),
-        ("言い換え", _by_word((t.via, t.text) for t in terms if t.role == _THESAURUS)),
-        ("誤字補正", _by_word((t.via, t.text) for t in terms if t.role == _TYPO)),
+        ("言い換え", _by_word((t.via, spell(t.text)) for t in terms if t.role == _THESAURUS)),
+        ("誤字補正", _by_word((t.via, spell(t.text)) for t in terms if t.role == _TYPO)),
     )
     line = JText("検索語の読み取り: ", style=STYLE["label"])
     line.append(

@@ -154,11 +154,15 @@ class Searcher:
         self._seg_doc: list[int] = []
         self._seg_field: list[int] = []
         self._doc_len: list[float] = []
+        self._raw: list[str] = []  # each segment as the report writes it (for `spelling`)
         w_text, w_heading, w_context = FIELD_WEIGHT
-        for i, (text, heading, context) in enumerate(self.normalized):
+        for i, ((text, heading, context), raw) in enumerate(
+            zip(self.normalized, raw_fields(corpus), strict=True)
+        ):
             for f, s in ((0, text), (1, heading), (2, context)):
                 if s:
                     segments.append(s)
+                    self._raw.append(raw[f])
                     self._seg_doc.append(i)
                     self._seg_field.append(f)
             self._doc_len.append(len(text) * w_text + len(heading) * w_heading + len(context) * w_context)
@@ -197,6 +201,15 @@ class Searcher:
             out[d] = out.get(d, 0.0) + FIELD_WEIGHT[self._seg_field[seg]]
             i = find(term, i + 1)
         return out
+
+    def spelling(self, term: str) -> str:
+        """A normalized term as the report writes it (にーず → ニーズ), for people to read."""
+        i = self._blob.find(term)
+        if i == -1:
+            return term
+        raw = self._raw[bisect_right(self._seg_start, i) - 1]
+        found = spans(raw, [term])
+        return raw[found[0][0] : found[0][1]] if found else term
 
     def idf(self, df: int) -> float:
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
@@ -473,14 +486,18 @@ class Grouping:
         return [most * (s / top - floor) / (1 - floor) if s / top > floor else 0.0 for s in scores]
 
 
-def normalized_fields(corpus: Corpus) -> list[tuple[str, str, str]]:
-    """Each entry's text, heading and context (its scene's title, or its section), normalized."""
+def raw_fields(corpus: Corpus) -> list[tuple[str, str, str]]:
+    """Each entry's text, heading and context (its scene's title, or its section)."""
     out = []
     for e in corpus.entries:
         scene = corpus.scenes.get(e.scene) if e.scene else None
-        context = scene.title if scene else e.section or ""
-        out.append((normalize(e.text), normalize(e.heading or ""), normalize(context)))
+        out.append((e.text, e.heading or "", scene.title if scene else e.section or ""))
     return out
+
+
+def normalized_fields(corpus: Corpus) -> list[tuple[str, str, str]]:
+    """`raw_fields`, normalized."""
+    return [(normalize(t), normalize(h), normalize(c)) for t, h, c in raw_fields(corpus)]
 
 
 def part_of(e: Entry) -> str:

@@ -291,6 +291,14 @@ def test_explain_shows_a_thesaurus_expansion(invoke: Invoke) -> None:
     assert "スコア" in out and "語の一致" in out and "場面の一致" in out
 
 
+def test_explain_writes_terms_as_the_report_does(invoke: Invoke) -> None:
+    # Matching folds katakana into hiragana; people read the report's own spelling.
+    result = invoke("search", "アセスメントシート", "--explain", "-n", "3", env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert "アセスメント" in result.stdout
+    assert "あせすめんと" not in result.stdout
+
+
 def test_explain_shows_a_typo_correction(invoke: Invoke) -> None:
     result = invoke("search", "燃え付き", "--explain", "-n", "1", env={"COLUMNS": "120"})
     assert result.exit_code == 0

@@ -202,3 +202,15 @@ def test_a_katakana_words_trigrams_together_weigh_one_bigram(word: str) -> None:
     grams = [t.weight for t in terms if t.role == "kgram"]
     assert len(grams) >= 2
     assert sum(grams) == pytest.approx(W_BIGRAM)
+
+
+@pytest.mark.parametrize("written", ["ニーズをアセスメント", "ケース会議", "ＳＮＳ", "引きこもり"])
+def test_a_normalized_term_is_spelled_as_the_report_writes_it(searcher: Searcher, written: str) -> None:
+    spelled = searcher.spelling(normalize(written))
+    assert normalize(spelled) == normalize(written)
+    report = "".join(e.text + (e.heading or "") + (e.section or "") for e in searcher.entries)
+    assert spelled in report + "".join(s.title for s in searcher.corpus.scenes.values())
+
+
+def test_a_term_the_report_lacks_is_left_as_it_is(searcher: Searcher) -> None:
+    assert searcher.spelling("てんぷら") == "てんぷら"
