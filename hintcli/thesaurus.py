@@ -115,12 +115,21 @@ def _variant(key: str, query: str) -> Expansion | None:
     window = query[start:end]
     if not all(c in window for c in key if is_kanji(c)):
         return None
+    # Kana may differ, but not a negation: 来所し is the opposite of 来所なし.
+    if _negates(key) != _negates(window):
+        return None
     # Nor may it cut a kanji word: 家族会 in 家族会議 is another word.
     if (start > 0 and is_kanji(query[start - 1]) and is_kanji(query[start])) or (
         end < len(query) and is_kanji(query[end - 1]) and is_kanji(query[end])
     ):
         return None
     return Expansion(window, "", a.score / 100)
+
+
+def _negates(text: str) -> bool:
+    """Whether a stretch has a negation's kana (ない, なし, なく, ず): a rough test, but
+    it only keeps a variant from counting."""
+    return "な" in text or "ず" in text
 
 
 def kanji_core(key: str) -> str:

@@ -176,3 +176,8 @@ def test_kanji_core() -> None:
     assert kanji_core("関係機関が多") == "関係機関"
     assert kanji_core("主導") == ""  # a kanji word alone has no variants
     assert kanji_core("しんど") == ""
+
+
+@pytest.mark.parametrize(("word", "query"), [("来所なし", "母親が来所した"), ("来所した", "本人は来所しない")])
+def test_a_variant_never_flips_a_negation(tmp_path: Path, word: str, query: str) -> None:
+    assert one_entry(tmp_path, [word]).expand(normalize(query)) == []
