@@ -10,7 +10,8 @@ How a query is matched (every string goes through `text.normalize` first):
    is mostly grammar and counts little; bigrams across a word and its
    particle (人が, 親か) are not made at all.
 2. **Thesaurus.** Everyday words in the query add the report's words for
-   them (しんどい → 燃え尽き, 疲弊 ...) as whole phrases with a lower weight.
+   them (しんどい → 燃え尽き, 疲弊 ...) as whole phrases with a lower weight;
+   a close variant of a thesaurus word adds them lower still (thesaurus.py).
 3. **Typos.** A short query word the report does not contain is aligned with
    rapidfuzz to the report's text; a close spelling (燃え付き → 燃え尽き) joins
    the query like a thesaurus word.
@@ -85,6 +86,7 @@ SENTENCE_KIND_PRIOR = {"example": 0.85, "story": 0.8, "practice": 0.9}
 
 COMMON_SHARE = 1.0  # occurrences per entry above which a word (支援) is not scored
 COMMON_CHAR_SHARE = 0.1  # ... and a single kanji of a longer word
+COMMON_KANA_SHARE = 0.3  # ... and hiragana (して, から), which is grammar
 # The query's own words and their parts, which a query with several words may skip when
 # they are everywhere; thesaurus, typo and phrase terms are always looked up.
 SKIPPABLE_ROLES = frozenset({"word", "gram", "kgram", "stem", "char", "kana"})
@@ -329,6 +331,7 @@ class Searcher:
         section_scores = [0.0] * self._section.size
         common = COMMON_SHARE * self.n
         common_char = COMMON_CHAR_SHARE * self.n
+        common_kana = COMMON_KANA_SHARE * self.n
         for k, term in enumerate(q.terms):
             # A word or part found all over the report (支援, ない, して) barely ranks
             # and costs the most to look up: counted in C, it is skipped (unless it
@@ -336,7 +339,8 @@ class Searcher:
             if (
                 term.role in SKIPPABLE_ROLES
                 and not q.single_word
-                and self._blob.count(term.text) > (common_char if term.role == CHAR else common)
+                and self._blob.count(term.text)
+                > (common_char if term.role == CHAR else common_kana if term.role == KANA else common)
             ):
                 continue
             post = self.postings(term.text)
