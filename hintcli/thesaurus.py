@@ -11,7 +11,7 @@ report words join the query with a lower weight (see search.py).
 # No `from __future__ import annotations`: NamedTuple turns string annotations
 # into ForwardRefs by compiling each one, which every start paid for.
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -64,6 +64,8 @@ class Thesaurus:
                 [[kanji_core(k) for k in e.keys] for e in entries],
             ]
         self.keys, self.targets, self.unless, self.cores = columns
+        self._starts: dict[str, list[int]] | None = None
+        self._cores_index: dict[str, list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -76,11 +78,18 @@ class Thesaurus:
         """
         out: dict[str, Expansion] = {}
         variants: list[tuple[Expansion, list[str]]] = []
-        for keys, targets, unless, cores in zip(
-            self.keys, self.targets, self.unless, self.cores, strict=True
-        ):
+        starts, cores = self._index()
+        q = normalized_query
+        # Only the entries with a word that starts like some part of the query, or
+        # whose kanji core the query has, can match: looked up, not scanned.
+        candidates = {i for k in range(len(q)) for i in starts.get(q[k : k + 2], ())}
+        candidates.update(i for k in range(len(q)) for i in starts.get(q[k], ()))
+        longest = max(map(len, cores), default=0)
+        candidates.update(i for core in _kanji_stretches(q, longest) for i in cores.get(core, ()))
+        for i in sorted(candidates):
+            keys, targets = self.keys[i], self.targets[i]
             query = normalized_query
-            for phrase in unless:
+            for phrase in self.unless[i]:
                 query = query.replace(phrase, "\x00")
             for key in keys:
                 if key in query:
@@ -90,7 +99,7 @@ class Thesaurus:
                     break
             else:
                 best = None
-                for key, core in zip(keys, cores, strict=True):
+                for key, core in zip(keys, self.cores[i], strict=True):
                     if core and core in query:
                         found = _variant(key, query)
                         if found and (best is None or found.closeness > best.closeness):
@@ -103,6 +112,40 @@ class Thesaurus:
                 if target not in out and target not in normalized_query:
                     out[target] = found._replace(key=target)
         return list(out.values())
+
+    def _index(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """Entries by the first two characters of each word (one, for a one-kanji
+        word), and by each word's kanji core; built on first use (a few ms)."""
+        if self._starts is None:
+            starts: dict[str, list[int]] = {}
+            cores: dict[str, list[int]] = {}
+            for i, (keys, entry_cores) in enumerate(zip(self.keys, self.cores, strict=True)):
+                for key in keys:
+                    starts.setdefault(key[:2], []).append(i)
+                for core in entry_cores:
+                    if core:
+                        cores.setdefault(core, []).append(i)
+            self._starts, self._cores_index = starts, cores
+        assert self._cores_index is not None
+        return self._starts, self._cores_index
+
+
+def _kanji_stretches(text: str, longest: int) -> set[str]:
+    """Every stretch of 2 to `longest` kanji inside the text's kanji runs (where a core may be)."""
+    out: set[str] = set()
+    run_start = None
+    for k, ch in enumerate(text + " "):
+        if is_kanji(ch):
+            if run_start is None:
+                run_start = k
+            continue
+        if run_start is not None:
+            run = text[run_start:k]
+            out.update(
+                run[a:b] for a in range(len(run)) for b in range(a + 2, min(len(run), a + longest) + 1)
+            )
+            run_start = None
+    return out
 
 
 def _variant(key: str, query: str) -> Expansion | None:
@@ -147,12 +190,17 @@ def kanji_core(key: str) -> str:
     return best if len(best) >= 2 and len(key) >= len(best) + 2 else ""
 
 
-def to_plain(thesaurus: Thesaurus) -> list[list[list[str]]]:
-    return [thesaurus.keys, thesaurus.targets, thesaurus.unless, thesaurus.cores]
+def to_plain(thesaurus: Thesaurus) -> dict[str, Any]:
+    """For the JSON cache: the columns, and the lookup index (cheaper to load than to build)."""
+    starts, cores = thesaurus._index()
+    columns = [thesaurus.keys, thesaurus.targets, thesaurus.unless, thesaurus.cores]
+    return {"columns": columns, "starts": starts, "cores": cores}
 
 
-def from_plain(data: list[list[list[str]]]) -> Thesaurus:
-    return Thesaurus(columns=data)
+def from_plain(data: dict[str, Any]) -> Thesaurus:
+    thesaurus = Thesaurus(columns=data["columns"])
+    thesaurus._starts, thesaurus._cores_index = data["starts"], data["cores"]
+    return thesaurus
 
 
 def load_thesaurus(*paths: Path) -> Thesaurus:

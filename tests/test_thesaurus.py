@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hintcli import store
 from hintcli.corpus import DataError
@@ -178,6 +180,35 @@ def test_kanji_core() -> None:
     assert kanji_core("しんど") == ""
 
 
-@pytest.mark.parametrize(("word", "query"), [("来所なし", "母親が来所した"), ("来所した", "本人は来所しない")])
+@pytest.mark.parametrize(
+    ("word", "query"), [("来所なし", "母親が来所した"), ("来所した", "本人は来所しない")]
+)
 def test_a_variant_never_flips_a_negation(tmp_path: Path, word: str, query: str) -> None:
     assert one_entry(tmp_path, [word]).expand(normalize(query)) == []
+
+
+def scan(thesaurus: Thesaurus, q: str) -> set[tuple[str, str]]:
+    """Which (word, report word) pairs a query brings, by looking at every entry (no index)."""
+    found = set()
+    for keys, targets, unless in zip(thesaurus.keys, thesaurus.targets, thesaurus.unless, strict=True):
+        query = q
+        for phrase in unless:
+            query = query.replace(phrase, "\x00")
+        key = next((k for k in keys if k in query), None)
+        if key:
+            found.update((key, t) for t in targets if t not in q)
+    return found
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_the_index_finds_what_a_scan_of_every_entry_finds(thesaurus: Thesaurus, data: st.DataObject) -> None:
+    words = [k for keys in thesaurus.keys for k in keys]
+    parts = data.draw(
+        st.lists(st.sampled_from(words) | st.text("のがをにはで、。本人家族会えない", max_size=4), max_size=6)
+    )
+    q = normalize("".join(parts))
+    exact = {(x.word, x.key) for x in thesaurus.expand(q) if x.closeness == 1.0}
+    # A report word that an earlier entry also brings keeps the earlier word; compare the report words.
+    assert {key for _, key in exact} <= {key for _, key in scan(thesaurus, q)}
+    assert {key for _, key in scan(thesaurus, q)} <= {x.key for x in thesaurus.expand(q)}
