@@ -92,7 +92,7 @@ class Thesaurus:
             for phrase in self.unless[i]:
                 query = query.replace(phrase, "\x00")
             for key in keys:
-                if key in query:
+                if key in query and (not key.isascii() or _has_latin_word(query, key)):
                     for target in targets:
                         if target not in out and target not in normalized_query:
                             out[target] = Expansion(key, target)
@@ -128,6 +128,20 @@ class Thesaurus:
             self._starts, self._cores_index = starts, cores
         assert self._cores_index is not None
         return self._starts, self._cores_index
+
+
+def _has_latin_word(query: str, key: str) -> bool:
+    """Whether a Latin-letter word (DV, SNS) stands on its own in the query, not inside
+    a longer one (advocacy)."""
+    start = query.find(key)
+    while start != -1:
+        end = start + len(key)
+        before = query[start - 1] if start else " "
+        after = query[end] if end < len(query) else " "
+        if not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha()):
+            return True
+        start = query.find(key, start + 1)
+    return False
 
 
 def _kanji_stretches(text: str, longest: int) -> set[str]:

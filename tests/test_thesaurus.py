@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 from hintcli import store
 from hintcli.corpus import DataError
 from hintcli.text import is_kanji, normalize
-from hintcli.thesaurus import FUZZY_MIN, Thesaurus, from_plain, kanji_core, load_thesaurus, to_plain
+from hintcli.thesaurus import (
+    FUZZY_MIN,
+    Thesaurus,
+    _has_latin_word,
+    from_plain,
+    kanji_core,
+    load_thesaurus,
+    to_plain,
+)
 
 FILES = [p for p in (DATA / "thesaurus.toml", DATA / "readings.toml") if p.exists()]
 
@@ -194,7 +202,7 @@ def scan(thesaurus: Thesaurus, q: str) -> set[tuple[str, str]]:
         query = q
         for phrase in unless:
             query = query.replace(phrase, "\x00")
-        key = next((k for k in keys if k in query), None)
+        key = next((k for k in keys if k in query and (not k.isascii() or _has_latin_word(query, k))), None)
         if key:
             found.update((key, t) for t in targets if t not in q)
     return found
@@ -212,3 +220,10 @@ def test_the_index_finds_what_a_scan_of_every_entry_finds(thesaurus: Thesaurus, 
     # A report word that an earlier entry also brings keeps the earlier word; compare the report words.
     assert {key for _, key in exact} <= {key for _, key in scan(thesaurus, q)}
     assert {key for _, key in scan(thesaurus, q)} <= {x.key for x in thesaurus.expand(q)}
+
+
+def test_a_latin_word_matches_only_on_its_own(tmp_path: Path) -> None:
+    thesaurus = one_entry(tmp_path, ["DV"])
+    assert thesaurus.expand(normalize("DVから避難した")) != []
+    assert thesaurus.expand(normalize("夫のDV")) != []
+    assert thesaurus.expand(normalize("self advocacy")) == []
