@@ -211,7 +211,17 @@ class Searcher:
             return term
         raw = self._raw[bisect_right(self._seg_start, i) - 1]
         found = spans(raw, [term])
-        return raw[found[0][0] : found[0][1]] if found else term
+        if found:
+            return raw[found[0][0] : found[0][1]]
+        # A spelling variant that normalize folds across characters (障がい → 障害):
+        # the shortest stretch of the text that normalizes to the term.
+        for a in range(len(raw)):
+            if normalize(raw[a : a + 4])[:1] != term[:1]:
+                continue
+            for b in range(a + 1, min(len(raw), a + 2 * len(term) + 2) + 1):
+                if normalize(raw[a:b]) == term:
+                    return raw[a:b]
+        return term
 
     def idf(self, df: int) -> float:
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))

@@ -204,7 +204,9 @@ def test_a_katakana_words_trigrams_together_weigh_one_bigram(word: str) -> None:
     assert sum(grams) == pytest.approx(W_BIGRAM)
 
 
-@pytest.mark.parametrize("written", ["ニーズをアセスメント", "ケース会議", "ＳＮＳ", "引きこもり"])
+@pytest.mark.parametrize(
+    "written", ["ニーズをアセスメント", "ケース会議", "ＳＮＳ", "引きこもり", "障がい通所サービス"]
+)
 def test_a_normalized_term_is_spelled_as_the_report_writes_it(searcher: Searcher, written: str) -> None:
     spelled = searcher.spelling(normalize(written))
     assert normalize(spelled) == normalize(written)
