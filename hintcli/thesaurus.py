@@ -25,8 +25,8 @@ class Expansion(NamedTuple):
     closeness: float = 1.0  # 1.0: the query has the word itself; less: a variant of it (0.7-1.0)
 
 
-# A variant of a thesaurus word (誰が主導 for どこが主導; 本人が来なきゃ意味 for
-# 本人が来ないと意味) counts when rapidfuzz aligns the word with the query at least
+# A variant of a thesaurus word (相談には来ない for 相談に来ない; 本人が来なきゃ意味
+# for 本人が来ないと意味) counts when rapidfuzz aligns the word with the query at least
 # this closely and the aligned stretch has every kanji of the word: the kana
 # (particles, inflections) may differ, the content may not (父親が失業 is no variant
 # of 父親が「本人…).
