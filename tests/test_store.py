@@ -127,3 +127,23 @@ def test_the_data_folder_is_never_written(cache: Path, data_copy: Path) -> None:
     before = {p: p.stat().st_mtime_ns for p in data_copy.rglob("*")}
     store.load_searcher().search("本人に会えない")
     assert {p: p.stat().st_mtime_ns for p in data_copy.rglob("*")} == before
+
+
+def test_a_damaged_search_part_of_the_cache_is_rebuilt_when_search_needs_it(cache: Path) -> None:
+    store.load_all()
+    [path] = files(cache)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["search"] = data["search"][: len(data["search"]) // 2]  # cut in the middle
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    store.clear()
+    assert len(store.load_corpus().entries) == 221  # reading needs only the corpus
+    assert len(store.load_searcher().search("本人に会えない")) > 0
+
+
+def test_reading_a_scene_does_not_decode_the_thesaurus(cache: Path) -> None:
+    store.load_all()
+    store.clear()
+    loaded = store.load_all()
+    loaded.corpus.scenes[1]
+    assert loaded._thesaurus is None  # kept as the cached JSON text until a search needs it
+    assert len(loaded.thesaurus) > 1000
