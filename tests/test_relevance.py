@@ -38,6 +38,14 @@ FLOORS = {
         ("keywords", 0.86, 0.95, 0.90),
         ("situations", 0.66, 0.91, 0.78),
     ],
+    "queries-4.tsv": [
+        ("all", 0.71, 0.86, 0.78),
+        ("keywords", 0.89, 0.89, 0.89),
+        ("situations", 0.55, 0.82, 0.67),
+    ],
+    "queries-5.tsv": [
+        ("keywords", 0.76, 0.94, 0.84),
+    ],
 }
 CASES = [(name, group, *floors) for name, groups in FLOORS.items() for group, *floors in groups]
 
@@ -52,8 +60,8 @@ def ranked() -> dict[str, list[tuple[Case, int | None]]]:
 @pytest.mark.parametrize("name", FLOORS)
 def test_the_query_file_is_well_formed(name: str) -> None:
     cases = read_cases(HERE / name)
-    assert len(cases) >= 80
-    assert {c.group for c in cases} == {"keywords", "situations"}
+    assert len(cases) >= 70
+    assert {c.group for c in cases} == {group for group, *_ in FLOORS[name] if group != "all"}
     assert all(c.expected and all(c.expected) for c in cases)
 
 
