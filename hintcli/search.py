@@ -228,9 +228,12 @@ class Searcher:
 
     def parse(self, query: str) -> Query:
         qn = normalize(query[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS]
-        terms, words = query_terms(qn, katakana_words(query[: MAX_QUERY_CHARS * 2]))
+        # The spaces a user types part words (家族 ねぎらい is 家族 and 労い, not 家族労);
+        # normalize drops them, for the thesaurus and headings, which span them.
+        parted = "、".join(normalize(part) for part in query[: MAX_QUERY_CHARS * 2].split())[:MAX_QUERY_CHARS]
+        terms, words = query_terms(parted, katakana_words(query[: MAX_QUERY_CHARS * 2]))
         seen = {t.text for t in terms}
-        for phrase in self._phrases(qn[:PHRASE_CHARS]):
+        for phrase in self._phrases(parted[:PHRASE_CHARS]):
             if phrase not in seen:
                 seen.add(phrase)
                 terms.append(Term(phrase, W_PHRASE * max(1, len(phrase) - PHRASE_FREE), PHRASE))
@@ -250,7 +253,7 @@ class Searcher:
                     )
                 )
         known = {x.word for x in expansions}
-        for word, fix in self._typos(runs(qn), known):
+        for word, fix in self._typos(runs(parted), known):
             if fix not in seen:
                 seen.add(fix)
                 terms.append(Term(fix, W_TYPO, TYPO, via=as_typed(query, word)))

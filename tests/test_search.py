@@ -216,3 +216,24 @@ def test_a_normalized_term_is_spelled_as_the_report_writes_it(searcher: Searcher
 
 def test_a_term_the_report_lacks_is_left_as_it_is(searcher: Searcher) -> None:
     assert searcher.spelling("てんぷら") == "てんぷら"
+
+
+def test_a_space_the_user_types_parts_words(searcher: Searcher) -> None:
+    terms = {t.text for t in searcher.parse("家族 ねぎらい").terms}
+    assert normalize("労い") in terms  # ねぎらい folds to 労い, a word of its own
+    assert "家族労" not in terms
+    assert searcher.search("家族 ねぎらい")  # the report has 労い
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.sampled_from(["家族", "支援", "会えない", "ねぎらい", "訪問", "セルフケア", "手紙"]),
+        min_size=2,
+        max_size=4,
+    )
+)
+def test_words_typed_apart_keep_the_words_each_has_alone(searcher: Searcher, words: list[str]) -> None:
+    together = {t.text for t in searcher.parse(" ".join(words)).terms if t.role == "word"}
+    for w in words:
+        assert {t.text for t in searcher.parse(w).terms if t.role == "word"} <= together, w
