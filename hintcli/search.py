@@ -82,6 +82,7 @@ SECTION_FLOOR = 0.5
 # A situation told in a sentence wants advice: the hints and suggestions, more
 # than the report's own example situations, the practices or the stories.
 SENTENCE_WORDS = 4
+KEYWORD_WORDS = 2  # a query of this many words or fewer is a keyword query
 SENTENCE_KIND_PRIOR = {"example": 0.85, "story": 0.8, "practice": 0.9}
 
 COMMON_SHARE = 1.0  # occurrences per entry above which a word (支援) is not scored
@@ -362,7 +363,7 @@ class Searcher:
             idf = self.idf(len(post))
             if term.role in (KANA, STEM):
                 idf = min(idf, GRAMMAR_IDF_CAP)
-            is_strong = distinctive(term, idf, q.single_word)
+            is_strong = distinctive(term, idf, q.single_word, len(q.words))
             w, norm = term.weight * idf * (K1 + 1), self._norm
             for d, tf in post.items():
                 s = w * tf / (tf + norm[d])  # BM25
@@ -525,7 +526,7 @@ def section_of(e: Entry) -> str:
     return f"{part_of(e)}/{e.heading if e.kind != 'suggestion' else 'suggestion'}/{e.kind}"
 
 
-def distinctive(term: Term, idf: float, single_word: bool) -> bool:
+def distinctive(term: Term, idf: float, single_word: bool, n_words: int = 1) -> bool:
     """Whether matching `term` alone makes an entry worth showing.
 
     (Matching most of a katakana word's trigrams does too; see `Searcher.search`.)
@@ -536,6 +537,10 @@ def distinctive(term: Term, idf: float, single_word: bool) -> bool:
         # One kanji is a word (親); one digit or letter (1, ①) is not.
         return len(term.text) >= 2 or (single_word and is_kanji(term.text))
     if term.role == GRAM:  # a kanji bigram is usually a word of its own (受診 in 受診勧奨)
+        return idf >= STRONG_IDF
+    if term.role == STEM and n_words <= KEYWORD_WORDS:
+        # In a keyword query a verb is the topic (待つ支援, 焦らない対応); in a sentence
+        # it is too often an everyday one (行きたい, 作り方).
         return idf >= STRONG_IDF
     return single_word and term.role in (KANA, STEM) and len(term.text) >= 2
 

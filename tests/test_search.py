@@ -94,6 +94,7 @@ def test_本人に会えない_finds_the_letter_hints_first(searcher: Searcher) 
         "パソコンが壊れた",
         "野球の試合",
         "猫の飼い方",
+        "カレーの作り方を教えて",
     ],
 )
 def test_off_topic_queries_find_nothing(searcher: Searcher, query: str) -> None:
@@ -237,3 +238,9 @@ def test_words_typed_apart_keep_the_words_each_has_alone(searcher: Searcher, wor
     together = {t.text for t in searcher.parse(" ".join(words)).terms if t.role == "word"}
     for w in words:
         assert {t.text for t in searcher.parse(w).terms if t.role == "word"} <= together, w
+
+
+@pytest.mark.parametrize(("query", "stem"), [("待つ支援", "待つ"), ("焦らない 対応", "焦ら")])
+def test_in_a_keyword_query_a_verb_is_the_topic(searcher: Searcher, query: str, stem: str) -> None:
+    results = searcher.search(query, limit=3)
+    assert results and all(stem in normalize(r.entry.text + (r.entry.heading or "")) for r in results)
