@@ -3,7 +3,7 @@
 How a query is matched (every string goes through `text.normalize` first):
 
 1. **Terms.** Japanese has no spaces, so the query is cut into words by
-   script: a run of kanji is a word (母親, 来所), so is a katakana word
+   script (and where the user typed one): a run of kanji is a word (母親, 来所), so is a katakana word
    (セルフケア) or a run of Latin letters and digits (SNS). Each word and each
    of its bigrams is a term, so 「相談対応」 also finds 相談 and 対応. A single
    kanji with its first kana is a verb or adjective stem (会え, 休ま). Hiragana
