@@ -6,8 +6,8 @@ at another folder of the same shape (tests, an agency's edited copy).
 
 Parsing and validating the TOML files and normalizing the report for search
 take longer than everything else a search does, so their result is kept in a
-JSON cache (``HINT_CACHE_DIR``, else the user's cache folder), keyed by the
-data files' contents: editing any data file makes a new cache entry,
+JSON cache (``HINT_CACHE_DIR``, else the user's cache folder; the corpus in one
+file, what only search needs in another), keyed by the data files' contents: editing any data file makes a new cache entry,
 and an unreadable, foreign or stale cache file is ignored and rebuilt. The
 cache is JSON read with the json module only; the data folder is never
 written to. ``HINT_CACHE_DIR=off`` turns the cache off.
@@ -20,7 +20,7 @@ import sys
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .corpus import Corpus, DataError
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 _PACKAGE = Path(__file__).resolve().parent
 THESAURUS_FILES = ("thesaurus.toml", "readings.toml")
-CACHE_FORMAT = 8  # bump when the cached shape changes
+CACHE_FORMAT = 9  # bump when the cached shape changes
 
 
 def data_dir() -> Path:
@@ -57,9 +57,8 @@ def cache_dir() -> Path | None:
 class Loaded:
     """The corpus, and what only search needs (the thesaurus, the normalized report).
 
-    From the cache, search's part is kept as the JSON text it was stored as and
-    decoded on first use: reading a scene need not pay for building the
-    thesaurus's ten thousand words (~8 ms).
+    From the cache, search's part is a file of its own, read on first use:
+    reading a scene need not pay for the thesaurus's eleven thousand words.
     """
 
     def __init__(
@@ -68,37 +67,40 @@ class Loaded:
         thesaurus: "Thesaurus | None" = None,
         normalized: list[tuple[str, str, str]] | None = None,
         *,
-        search_json: str | None = None,
+        search_file: tuple[Path, str] | None = None,  # (path, key) of the cached search part
     ) -> None:
         self.corpus = corpus
         self._thesaurus = thesaurus
         self._normalized = normalized
-        self._search_json = search_json
+        self._search_file = search_file
 
-    def _decode(self) -> None:
+    def _load_search_part(self) -> None:
         from . import thesaurus
 
-        assert self._search_json is not None
+        assert self._search_file is not None
+        path, key = self._search_file
         try:
-            data = json.loads(self._search_json)
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("key") != key:
+                raise ValueError(path)
             self._thesaurus = thesaurus.from_plain(data["thesaurus"])
             self._normalized = [(t, h, c) for t, h, c in data["normalized"]]
-        except Exception:  # a damaged cache file: build search's part from the data files
+        except Exception:  # missing or damaged: build search's part from the data files
             built = _build(data_dir())
             self._thesaurus, self._normalized = built.thesaurus, built.normalized
-        self._search_json = None
+        self._search_file = None
 
     @property
     def thesaurus(self) -> "Thesaurus":
         if self._thesaurus is None:
-            self._decode()
+            self._load_search_part()
         assert self._thesaurus is not None
         return self._thesaurus
 
     @property
     def normalized(self) -> list[tuple[str, str, str]]:
         if self._normalized is None:
-            self._decode()
+            self._load_search_part()
         assert self._normalized is not None
         return self._normalized
 
@@ -136,37 +138,46 @@ def _build(root: Path) -> Loaded:
     return Loaded(corpus, thesaurus, normalized_fields(corpus))
 
 
+def _search_path(path: Path) -> Path:
+    return path.with_name(path.name.replace("data-", "search-", 1))
+
+
 def _from_cache(path: Path, key: str) -> Loaded | None:
     from . import corpus
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") != key or not isinstance(data["search"], str):
+        if data.get("key") != key:
             return None
-        return Loaded(corpus.from_plain(data["corpus"]), search_json=data["search"])
+        return Loaded(corpus.from_plain(data["corpus"]), search_file=(_search_path(path), key))
     except Exception:  # whatever is wrong with a cache file, the fix is to rebuild it
         return None  # missing, partly written, foreign or from an older version
 
 
 def _to_cache(folder: Path, path: Path, key: str, loaded: Loaded) -> None:
+    """Two files: the corpus, and search's part (see Loaded); the search part first, so
+    that a corpus file is never there without it."""
     from . import corpus, thesaurus
 
-    search = {"thesaurus": thesaurus.to_plain(loaded.thesaurus), "normalized": loaded.normalized}
-    data: dict[str, Any] = {
-        "key": key,
-        "corpus": corpus.to_plain(loaded.corpus),
-        # Kept as a string inside the file, decoded only when a search needs it (see Loaded).
-        "search": json.dumps(search, ensure_ascii=False, separators=(",", ":")),
-    }
+    files = [
+        (
+            _search_path(path),
+            {"key": key, "thesaurus": thesaurus.to_plain(loaded.thesaurus), "normalized": loaded.normalized},
+        ),
+        (path, {"key": key, "corpus": corpus.to_plain(loaded.corpus)}),
+    ]
     import tempfile
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as f:
-            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-        os.replace(f.name, path)
-        for old in folder.glob("data-*.json"):
-            if old != path:
+        for target, data in files:
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp"
+            ) as f:
+                json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+            os.replace(f.name, target)
+        for old in [*folder.glob("data-*.json"), *folder.glob("search-*.json")]:
+            if old not in (path, _search_path(path)):
                 old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home is fine: the next run builds again

@@ -57,6 +57,7 @@ def test_editing_a_data_file_invalidates_the_cache(cache: Path, data_copy: Path)
     replace_in(data_copy / "report" / "scene1.toml", before, before + "（追記）")
     assert fresh_text("s1-h7") == before + "（追記）"
     assert len(files(cache)) == 1  # the stale file was replaced, not kept
+    assert len(list(cache.glob("search-*.json"))) == 1
 
 
 def test_a_same_size_edit_in_the_same_instant_is_still_seen(cache: Path, data_copy: Path) -> None:
@@ -129,21 +130,28 @@ def test_the_data_folder_is_never_written(cache: Path, data_copy: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in data_copy.rglob("*")} == before
 
 
-def test_a_damaged_search_part_of_the_cache_is_rebuilt_when_search_needs_it(cache: Path) -> None:
+@pytest.mark.parametrize("damage", ["cut", "remove", "other key"])
+def test_a_damaged_search_part_of_the_cache_is_rebuilt_when_search_needs_it(cache: Path, damage: str) -> None:
     store.load_all()
-    [path] = files(cache)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["search"] = data["search"][: len(data["search"]) // 2]  # cut in the middle
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    [search_file] = sorted(cache.glob("search-*.json"))
+    text = search_file.read_text(encoding="utf-8")
+    if damage == "cut":
+        search_file.write_text(text[: len(text) // 2], encoding="utf-8")
+    elif damage == "remove":
+        search_file.unlink()
+    else:
+        data = json.loads(text)
+        data["key"] = "something else"
+        search_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     store.clear()
     assert len(store.load_corpus().entries) == 221  # reading needs only the corpus
     assert len(store.load_searcher().search("本人に会えない")) > 0
 
 
-def test_reading_a_scene_does_not_decode_the_thesaurus(cache: Path) -> None:
+def test_reading_a_scene_does_not_read_the_search_part(cache: Path) -> None:
     store.load_all()
     store.clear()
     loaded = store.load_all()
-    loaded.corpus.scenes[1]
-    assert loaded._thesaurus is None  # kept as the cached JSON text until a search needs it
+    assert loaded.corpus.scenes[1]
+    assert loaded._thesaurus is None  # the search part's file is read when a search needs it
     assert len(loaded.thesaurus) > 1000
