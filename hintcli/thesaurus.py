@@ -10,12 +10,13 @@ report words join the query with a lower weight (see search.py).
 
 # No `from __future__ import annotations`: NamedTuple turns string annotations
 # into ForwardRefs by compiling each one, which every start paid for.
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
-from .corpus import _read_toml, _Table
+from .corpus import Corpus, _read_toml, _Table
 from .text import is_kanji, normalize
 
 
@@ -202,6 +203,34 @@ def kanji_core(key: str) -> str:
             best = run
         run = ""
     return best if len(best) >= 2 and len(key) >= len(best) + 2 else ""
+
+
+def review(entries: Iterable[ThesaurusEntry], corpus: Corpus) -> list[str]:
+    """What the loader does not check, one line each: report words the report does not
+    contain, words that map to themselves, words too short to match safely.
+    (For tests and tools/check_thesaurus.py; too slow for every start.)"""
+    fields = [e.text for e in corpus.entries] + [e.heading or "" for e in corpus.entries]
+    fields += [s.title for s in corpus.scenes.values()] + [e.section or "" for e in corpus.entries]
+    report = "\x00".join(normalize(f) for f in fields)
+    problems = []
+    for e in entries:
+        where = f"[[entry]]（{e.words[0]}）"
+        problems += [
+            f"{where}: report の「{w}」が報告書にありません"
+            for w, k in zip(e.report, e.targets, strict=True)
+            if k not in report
+        ]
+        problems += [
+            f"{where}: words の「{w}」が report にもあります"
+            for w, k in zip(e.words, e.keys, strict=True)
+            if k in e.targets
+        ]
+        problems += [
+            f"{where}: words の「{w}」は短すぎます"
+            for w, k in zip(e.words, e.keys, strict=True)
+            if len(k) < 2 and not is_kanji(k)
+        ]
+    return problems
 
 
 def to_plain(thesaurus: Thesaurus) -> dict[str, Any]:
