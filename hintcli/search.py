@@ -363,7 +363,7 @@ class Searcher:
             idf = self.idf(len(post))
             if term.role in (KANA, STEM):
                 idf = min(idf, GRAMMAR_IDF_CAP)
-            is_strong = distinctive(term, idf, q.single_word, len(q.words))
+            is_strong = distinctive(term, idf, len(q.words))
             w, norm = term.weight * idf * (K1 + 1), self._norm
             for d, tf in post.items():
                 s = w * tf / (tf + norm[d])  # BM25
@@ -526,23 +526,24 @@ def section_of(e: Entry) -> str:
     return f"{part_of(e)}/{e.heading if e.kind != 'suggestion' else 'suggestion'}/{e.kind}"
 
 
-def distinctive(term: Term, idf: float, single_word: bool, n_words: int = 1) -> bool:
-    """Whether matching `term` alone makes an entry worth showing.
+def distinctive(term: Term, idf: float, n_words: int) -> bool:
+    """Whether matching `term` alone makes an entry worth showing, in a query of `n_words` words.
 
     (Matching most of a katakana word's trigrams does too; see `Searcher.search`.)
     """
+    single = n_words == 1  # the whole query is one word: any match of it counts
     if term.role in (EXPANSION, TYPO, PHRASE):
         return True
     if term.role == WORD:
         # One kanji is a word (親); one digit or letter (1, ①) is not.
-        return len(term.text) >= 2 or (single_word and is_kanji(term.text))
+        return len(term.text) >= 2 or (single and is_kanji(term.text))
     if term.role == GRAM:  # a kanji bigram is usually a word of its own (受診 in 受診勧奨)
         return idf >= STRONG_IDF
-    if term.role == STEM and n_words <= KEYWORD_WORDS:
-        # In a keyword query a verb is the topic (待つ支援, 焦らない対応); in a sentence
-        # it is too often an everyday one (行きたい, 作り方).
-        return idf >= STRONG_IDF
-    return single_word and term.role in (KANA, STEM) and len(term.text) >= 2
+    if term.role == STEM:
+        # In a keyword query a rare verb is the topic (待つ支援, 焦らない 対応); in a
+        # sentence it is too often an everyday one (行きたい, 作り方).
+        return single or (n_words <= KEYWORD_WORDS and idf >= STRONG_IDF)
+    return single and term.role == KANA and len(term.text) >= 2
 
 
 def katakana_words(raw: str) -> set[str]:

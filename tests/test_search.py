@@ -12,8 +12,11 @@ from hintcli import store
 from hintcli.search import (
     GRAMMAR_IDF_CAP,
     K1,
+    STRONG_IDF,
     W_BIGRAM,
     Searcher,
+    Term,
+    distinctive,
     heading_similarity,
     katakana_words,
     query_terms,
@@ -244,3 +247,11 @@ def test_words_typed_apart_keep_the_words_each_has_alone(searcher: Searcher, wor
 def test_in_a_keyword_query_a_verb_is_the_topic(searcher: Searcher, query: str, stem: str) -> None:
     results = searcher.search(query, limit=3)
     assert results and all(stem in normalize(r.entry.text + (r.entry.heading or "")) for r in results)
+
+
+def test_when_a_verb_stem_alone_makes_a_result() -> None:
+    stem = Term("待つ", W_BIGRAM, "stem")
+    assert distinctive(stem, 0.1, n_words=1)  # the whole query: any match counts
+    assert distinctive(stem, STRONG_IDF, n_words=2)  # a rare verb in a keyword query
+    assert not distinctive(stem, 0.1, n_words=2)
+    assert not distinctive(stem, STRONG_IDF, n_words=4)  # a verb in a sentence
