@@ -28,6 +28,9 @@ How a query is matched (every string goes through `text.normalize` first):
 6. **Floor.** An entry is shown only if it matches a distinctive word of the
    query (or the whole of a one-word query) and scores at least a fraction
    of the best entry: an off-topic query finds nothing rather than noise.
+7. **Variety.** Each result ranked above from the same section (the bullets
+   under one heading, a scene's examples, its suggestions) lowers a result's
+   score a little, so the first screen holds several of the report's answers.
 
 There is no index to build or load: the normalized corpus is one string, and
 each query term's occurrences are found with `str.find`, which for this corpus
@@ -36,11 +39,12 @@ each query term's occurrences are found with `str.find`, which for this corpus
 
 # No `from __future__ import annotations`: NamedTuple turns string annotations
 # into ForwardRefs by compiling each one, which every start paid for.
+import heapq
 import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -94,6 +98,10 @@ SKIPPABLE_ROLES = frozenset({"word", "gram", "kgram", "stem", "char", "kana"})
 
 STRONG_IDF = 1.2  # a word part this rare is distinctive (in fewer than ~30% of entries)
 RELATIVE_FLOOR = 0.12  # an entry must score this fraction of the best one
+# Each entry ranked above from the same section (the bullets under one heading, a
+# scene's examples, its suggestions) lowers an entry's score by this factor, so that
+# the first screen shows several of the report's answers, not one heading's bullets.
+VARIETY = 0.9
 TYPO_MIN_RATIO = 74.0
 SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion  # rapidfuzz score for a spelling to count as a typo of a word
 
@@ -407,23 +415,48 @@ class Searcher:
         top = max(final.values())
 
         wanted = set(themes) if themes is not None else None
+        shown = {
+            d: v
+            for d, v in final.items()
+            if (scene is None or self.entries[d].scene == scene)
+            and (kind is None or self.entries[d].kind == kind)
+            and (wanted is None or wanted.intersection(self.entries[d].themes))
+        }
         results = []
-        for d in sorted(final, key=lambda d: (-final[d], d)):
-            e = self.entries[d]
-            if final[d] < RELATIVE_FLOOR * top:
-                break
-            if scene is not None and e.scene != scene:
-                continue
-            if kind is not None and e.kind != kind:
-                continue
-            if wanted is not None and not wanted.intersection(e.themes):
-                continue
+        heading_lift = {d: parts[d]["heading"] for d in shown}
+        for d, varied in self._varied(shown, heading_lift, RELATIVE_FLOOR * top):
             ordered = sorted(hits[d], key=lambda h: -h[1])
             found = tuple(Hit(q.terms[k].text, q.terms[k].role, q.terms[k].via, s) for k, s in ordered)
-            results.append(Result(e, round(final[d], 6), found, parts[d]))
+            if varied != final[d]:
+                parts[d]["variety"] = varied - final[d]
+            results.append(Result(self.entries[d], round(varied, 6), found, parts[d]))
             if limit is not None and len(results) >= limit:
                 break
         return results
+
+    def _varied(
+        self, scores: dict[int, float], kept: dict[int, float], floor: float
+    ) -> Iterator[tuple[int, float]]:
+        """Entries scoring at least `floor`, best first, each score lowered by VARIETY
+        for every entry of its section ranked above it; the scores stay in descending order.
+
+        The part of a score in `kept` is not lowered: a heading the query names is
+        wanted whole.
+        """
+        # A heap entry remembers how many of its section had been ranked when it was
+        # pushed; if more have been since, it goes back with its lowered score.
+        heap = [(-v, d, 0) for d, v in scores.items() if v >= floor]
+        heapq.heapify(heap)
+        taken: dict[int, int] = {}
+        while heap:
+            negv, d, seen = heapq.heappop(heap)
+            group = self._section.of[d]
+            n = taken.get(group, 0)
+            if n != seen:
+                heapq.heappush(heap, (-(kept[d] + (scores[d] - kept[d]) * VARIETY**n), d, n))
+                continue
+            taken[group] = n + 1
+            yield d, -negv
 
     def suggest(self, query: str, limit: int = 3) -> list[tuple[str, str]]:
         """Did you mean: the themes, headings and scenes closest to a query that found nothing.

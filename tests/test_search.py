@@ -13,6 +13,7 @@ from hintcli.search import (
     GRAMMAR_IDF_CAP,
     K1,
     STRONG_IDF,
+    VARIETY,
     W_BIGRAM,
     Searcher,
     Term,
@@ -20,6 +21,7 @@ from hintcli.search import (
     heading_similarity,
     katakana_words,
     query_terms,
+    section_of,
 )
 from hintcli.text import normalize
 
@@ -72,6 +74,26 @@ def test_results_are_deterministic(searcher: Searcher, query: str) -> None:
     first = [(r.entry.id, r.score) for r in searcher.search(query)]
     again = [(r.entry.id, r.score) for r in searcher.search(query)]
     assert first == again
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_results_under_one_heading_give_way_to_others(searcher: Searcher, data: st.DataObject) -> None:
+    """Each result ranked above from its section lowers a result's score by VARIETY
+    (all but what a named heading lifts); without that the order would be the plain score's."""
+    entry = data.draw(st.sampled_from(searcher.entries))
+    start = data.draw(st.integers(0, max(0, len(entry.text) - 10)))
+    query = entry.text[start : start + data.draw(st.integers(4, 40))]
+    results = searcher.search(query, limit=None)
+    before: dict[str, int] = {}
+    for r in results:
+        group = section_of(r.entry)
+        n = before.get(group, 0)
+        plain = sum(v for k, v in r.parts.items() if k != "variety")
+        expected = r.parts["heading"] + (plain - r.parts["heading"]) * VARIETY**n
+        assert r.score == pytest.approx(expected, rel=1e-5, abs=1e-5)
+        assert r.score == pytest.approx(sum(r.parts.values()), rel=1e-5, abs=1e-5)
+        before[group] = n + 1
 
 
 def test_a_fresh_searcher_ranks_identically(searcher: Searcher) -> None:
