@@ -877,6 +877,7 @@ SCORE_PARTS = {
     "part": "場面の一致",
     "section": "まとまりの一致",
     "kind": "種類の補正",
+    "coverage": "語のそろい方の補正",
     "variety": "重なりの補正",
 }
 # Hit roles (search.py) of terms that are not the user's own words.

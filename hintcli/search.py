@@ -18,7 +18,9 @@ How a query is matched (every string goes through `text.normalize` first):
 4. **BM25.** Each term is weighted by its rarity, so that words found
    everywhere here (本人, 支援, 相談, 家族) count little and a two-character
    keyword and a long sentence are scored alike. An entry's heading and its
-   scene's title count too, less than its own text.
+   scene's title count too, less than its own text. In a query of a few
+   words (情報共有 同意), an entry matching only some of them keeps only that
+   share of its score: one asking for both wants both.
 5. **Lifts.** rapidfuzz compares the query with every heading (hint headings,
    practice categories, story sections): the entries under a heading the
    query closely matches are lifted. The query is also scored against each
@@ -390,8 +392,9 @@ class Searcher:
                 strong.add(d)
         if not strong:
             return []
+        coverage = self._coverage(q, hits) if len(q.words) < SENTENCE_WORDS else {}
 
-        best = max(scores.values())
+        best = max(scores[d] * coverage.get(d, 1.0) for d in scores)
         heading_part = self._heading_lift(q.normalized, best)
         part_part = self._part.lift(part_scores, PART_LIFT * best, PART_FLOOR)
         section_part = self._section.lift(section_scores, SECTION_LIFT * best, SECTION_FLOOR)
@@ -401,6 +404,7 @@ class Searcher:
         for d in strong:
             p = {
                 "bm25": scores[d],
+                "coverage": scores[d] * (coverage.get(d, 1.0) - 1.0),
                 "heading": heading_part.get(d, 0.0),
                 "part": part_part[self._part.of[d]],
                 "section": section_part[self._section.of[d]],
@@ -433,6 +437,20 @@ class Searcher:
             if limit is not None and len(results) >= limit:
                 break
         return results
+
+    @staticmethod
+    def _coverage(q: Query, hits: dict[int, list[tuple[int, float]]]) -> dict[int, float]:
+        """For a query of a few words: entry → the share of its words (of two characters
+        or more) that the entry matches, by itself, its parts, or a word for it."""
+        words = [i for i, w in enumerate(q.words) if len(w) >= 2]
+        if len(words) < 2:
+            return {}
+        covers = [_covered_words(t, q.words) for t in q.terms]
+        out = {}
+        for d, found in hits.items():
+            got = set().union(*(covers[k] for k, _ in found)).intersection(words)
+            out[d] = max(1, len(got)) / len(words)
+        return out
 
     def _varied(
         self, scores: dict[int, float], kept: dict[int, float], floor: float
@@ -633,6 +651,20 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
             if script == "kanji" and len(word) == 1 and nxt and is_hiragana(nxt) and nxt not in PARTICLES:
                 add(word + nxt, W_STEM, STEM)
     return list(terms.values()), words
+
+
+def _covered_words(t: Term, words: tuple[str, ...]) -> set[int]:
+    """Which of the query's words a term stands for: its own word for a word and
+    its parts, the words behind a thesaurus or typo term, the words inside a phrase.
+    A single kanji or kana bigram stands for none: it is too weak a trace of a word."""
+    if t.role in (WORD, GRAM, KGRAM, STEM):
+        return {t.word}
+    if t.role in (EXPANSION, TYPO):
+        via = normalize(t.via or "")
+        return {i for i, w in enumerate(words) if w in via or via in w}
+    if t.role == PHRASE:
+        return {i for i, w in enumerate(words) if w in t.text}
+    return set()
 
 
 def as_typed(query: str, normalized: str) -> str:

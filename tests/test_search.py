@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from hintcli import store
@@ -94,6 +95,35 @@ def test_results_under_one_heading_give_way_to_others(searcher: Searcher, data: 
         assert r.score == pytest.approx(expected, rel=1e-5, abs=1e-5)
         assert r.score == pytest.approx(sum(r.parts.values()), rel=1e-5, abs=1e-5)
         before[group] = n + 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_in_a_two_word_query_matching_one_word_only_halves_the_word_score(
+    searcher: Searcher, data: st.DataObject
+) -> None:
+    words = sorted({w for e in searcher.entries for w in re.findall(r"[一-龥]{2,4}", e.text)})
+    first, second = data.draw(st.lists(st.sampled_from(words), min_size=2, max_size=2, unique=True))
+    assume(first not in second and second not in first)
+    for r in searcher.search(f"{first} {second}", limit=None):
+        bm25, coverage = r.parts["bm25"], r.parts["coverage"]
+        assert coverage == pytest.approx(0.0, abs=1e-9) or coverage == pytest.approx(-bm25 / 2)
+        text = normalize(r.entry.text)
+        if normalize(first) in text and normalize(second) in text:
+            assert coverage == pytest.approx(0.0, abs=1e-9)
+
+
+def test_coverage_counts_the_words_an_entry_matches_by_any_of_their_terms(searcher: Searcher) -> None:
+    q = searcher.parse("家族会 しんどい 親")  # 親: one kanji, too weak a word to count
+    index = {t.text: k for k, t in enumerate(q.terms)}
+    expansion = next(k for k, t in enumerate(q.terms) if t.role == "thesaurus" and t.via == "しんど")
+    hits = {
+        0: [(index["家族"], 1.0)],  # a bigram of 家族会
+        1: [(index["家族会"], 1.0), (expansion, 1.0)],
+        2: [(index["親"], 1.0)],
+    }
+    assert Searcher._coverage(q, hits) == {0: 0.5, 1: 1.0, 2: 0.5}
+    assert Searcher._coverage(searcher.parse("家族会 親"), hits) == {}  # one word that counts
 
 
 def test_a_fresh_searcher_ranks_identically(searcher: Searcher) -> None:
