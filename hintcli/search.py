@@ -392,13 +392,13 @@ class Searcher:
                 strong.add(d)
         if not strong:
             return []
-        coverage = self._coverage(q, hits) if len(q.words) < SENTENCE_WORDS else {}
+        sentence = len(q.words) >= SENTENCE_WORDS
+        coverage = {} if sentence else word_coverage(q, hits)
 
         best = max(scores[d] * coverage.get(d, 1.0) for d in scores)
         heading_part = self._heading_lift(q.normalized, best)
         part_part = self._part.lift(part_scores, PART_LIFT * best, PART_FLOOR)
         section_part = self._section.lift(section_scores, SECTION_LIFT * best, SECTION_FLOOR)
-        sentence = len(q.words) >= SENTENCE_WORDS
         final: dict[int, float] = {}
         parts: dict[int, dict[str, float]] = {}
         for d in strong:
@@ -437,20 +437,6 @@ class Searcher:
             if limit is not None and len(results) >= limit:
                 break
         return results
-
-    @staticmethod
-    def _coverage(q: Query, hits: dict[int, list[tuple[int, float]]]) -> dict[int, float]:
-        """For a query of a few words: entry → the share of its words (of two characters
-        or more) that the entry matches, by itself, its parts, or a word for it."""
-        words = [i for i, w in enumerate(q.words) if len(w) >= 2]
-        if len(words) < 2:
-            return {}
-        covers = [_covered_words(t, q.words) for t in q.terms]
-        out = {}
-        for d, found in hits.items():
-            got = set().union(*(covers[k] for k, _ in found)).intersection(words)
-            out[d] = max(1, len(got)) / len(words)
-        return out
 
     def _varied(
         self, scores: dict[int, float], kept: dict[int, float], floor: float
@@ -651,6 +637,20 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
             if script == "kanji" and len(word) == 1 and nxt and is_hiragana(nxt) and nxt not in PARTICLES:
                 add(word + nxt, W_STEM, STEM)
     return list(terms.values()), words
+
+
+def word_coverage(q: Query, hits: dict[int, list[tuple[int, float]]]) -> dict[int, float]:
+    """For a query of a few words: entry → the share of its words (of two characters
+    or more) that the entry matches, by itself, its parts, or a word for it."""
+    words = [i for i, w in enumerate(q.words) if len(w) >= 2]
+    if len(words) < 2:
+        return {}
+    covers = [_covered_words(t, q.words) for t in q.terms]
+    out = {}
+    for d, found in hits.items():
+        got = set().union(*(covers[k] for k, _ in found)).intersection(words)
+        out[d] = max(1, len(got)) / len(words)
+    return out
 
 
 def _covered_words(t: Term, words: tuple[str, ...]) -> set[int]:

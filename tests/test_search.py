@@ -23,6 +23,7 @@ from hintcli.search import (
     katakana_words,
     query_terms,
     section_of,
+    word_coverage,
 )
 from hintcli.text import normalize
 
@@ -122,8 +123,8 @@ def test_coverage_counts_the_words_an_entry_matches_by_any_of_their_terms(search
         1: [(index["家族会"], 1.0), (expansion, 1.0)],
         2: [(index["親"], 1.0)],
     }
-    assert Searcher._coverage(q, hits) == {0: 0.5, 1: 1.0, 2: 0.5}
-    assert Searcher._coverage(searcher.parse("家族会 親"), hits) == {}  # one word that counts
+    assert word_coverage(q, hits) == {0: 0.5, 1: 1.0, 2: 0.5}
+    assert word_coverage(searcher.parse("家族会 親"), hits) == {}  # one word that counts
 
 
 def test_a_fresh_searcher_ranks_identically(searcher: Searcher) -> None:
