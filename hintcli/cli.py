@@ -1,15 +1,16 @@
-"""The `hint` command: parse arguments, ask the corpus, hand the result to a renderer.
+"""The `hint` command: parse arguments, ask the core, hand a view to a door.
 
-Thin on purpose: what an entry is lives in `corpus`, how it looks in `render`.
-This module owns the two things only a command line has:
+Thin on purpose: finding what the user named lives in `lookup`, what a
+command shows in `views`, how it looks in the doors (`terminal.panels`,
+`formats.jsondata`). This module owns what only a command line has:
 
-* **Reading what the user typed**: scene numbers in any width (``3``, ``３``,
-  ``場面3``), kinds in English or Japanese, IDs in any case and width, themes
-  and practice categories matched fuzzily (`_match`).
-* **Exit codes**, decided in one place (`_HintGroup.main`): 0 shown, 1 nothing
-  found, 2 bad usage or input, 3 broken data files, 70 an unexpected error
-  (traceback only with ``HINT_DEBUG=1``), 130 interrupted. A reader that closes
-  the pipe early (``hint list | head``) ends the run quietly with 0.
+* **Typer plumbing**: the commands, their help, Japanese usage messages.
+* **Exit codes**, decided in one place (`_HintGroup.main`): 0 shown, 1 a valid
+  request with no answer (a search with no result, an unknown ID), 2 input out
+  of range or not understood (場面7, an unknown theme), 3 broken data files,
+  70 an unexpected error (traceback only with ``HINT_DEBUG=1``), 130
+  interrupted. A reader that closes the pipe early (``hint list | head``) ends
+  the run quietly with 0.
 
 Everything echoed back from the user goes through `text.sanitize` and is
 printed as `rich.text.Text`, never as markup.
@@ -27,7 +28,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
@@ -43,9 +44,10 @@ except ImportError:  # pragma: no cover - older typer depends on click
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .corpus import Corpus, Entry, Section
-    from .render import ColorChoice
+    from .corpus import Corpus
+    from .lookup import LookupFailed
     from .search import Searcher
+    from .terminal.console import ColorChoice
 
 EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
@@ -55,15 +57,6 @@ EXIT_INTERRUPTED = 130
 
 ECHO_LIMIT = 40  # characters of user input echoed in a message
 MATCH_LIMIT = 200  # characters of a theme or category name compared (a pasted page stays fast)
-
-KIND_WORDS = {
-    "example": ("example", "具体例", "例"),
-    "hint": ("hint", "ヒント", "支援のヒント"),
-    "suggestion": ("suggestion", "サジェスション", "サジェスチョン", "委員からのサジェスション", "委員"),
-    "practice": ("practice", "支援体制", "支援体制の具体例", "支援体制の整備に関する具体例", "実践"),
-    "story": ("story", "素材集", "歩みの例", "ストーリー"),
-}
-
 
 # --------------------------------------------------------------------------- failures
 
@@ -101,32 +94,6 @@ def _quoted(value: str) -> str:
 # --------------------------------------------------------------------------- reading input
 
 
-def parse_scene(raw: str) -> int:
-    """1-6 in any width, optionally prefixed 場面 (``3``, ``３``, ``場面３``)."""
-    value = unicodedata.normalize("NFKC", raw).strip().removeprefix("場面").strip()
-    if len(value) == 1 and value in "123456":
-        return int(value)
-    raise BadInput(f"場面{_quoted(raw)}はありません。場面は 1～6 の番号で指定してください（一覧: hint list）")
-
-
-def parse_kind(raw: str) -> str:
-    from .text import normalize
-
-    key = normalize(raw)
-    for kind, words in KIND_WORDS.items():
-        if any(normalize(w) == key for w in words):
-            return kind
-    choices = "、".join(f"{k}（{words[1]}）" for k, words in KIND_WORDS.items())
-    raise BadInput(f"種類{_quoted(raw)}はありません。使える種類: {choices}")
-
-
-def parse_story(raw: str, count: int) -> int:
-    value = unicodedata.normalize("NFKC", raw).strip()
-    if value.isascii() and value.isdigit() and 1 <= int(value) <= count:
-        return int(value)
-    raise BadInput(f"素材集の例{_quoted(raw)}はありません。1～{count} の番号で指定してください")
-
-
 def parse_limit(raw: str) -> int | None:
     """How many results: an integer >= 1 in any width; None (all) when it exceeds any corpus."""
     value = unicodedata.normalize("NFKC", raw).strip()
@@ -140,115 +107,51 @@ def parse_limit(raw: str) -> int | None:
 def read_query(words: Sequence[str]) -> str:
     """The query: the words joined by a space; blank or punctuation-only input is bad usage."""
     query = " ".join(words)
-    _require(query, "検索語")
+    if not unicodedata.normalize("NFKC", query).strip():
+        raise BadInput("検索語を指定してください（空です）")
     # A letter, digit or kana anywhere (not only where the search reads: it caps a pasted page).
     if not any(ch.isalnum() for ch in unicodedata.normalize("NFKC", query)):
         raise BadInput(f"検索語{_quoted(query)}に文字がありません（記号だけでは検索できません）")
     return query
 
 
-_DASHES = str.maketrans("ー−―‐–", "-----")
+# How each lookup failure is worded: what was asked, and where the choices are listed.
+_WHERE = {
+    "場面": "hint list",
+    "テーマ": "hint list",
+    "分類": "hint practices",
+    "素材集の例": "hint story",
+    "種類": "",
+    "ID": "hint list",
+}
 
 
-def _id_key(raw: str) -> str:
-    # NFKC folds full-width letters; a Japanese IME types the hyphen as ー or −.
-    value = unicodedata.normalize("NFKC", raw).strip().lower()
-    return value.translate(_DASHES)
+def lookup_message(exc: "LookupFailed") -> str:
+    """A lookup failure (`lookup.NotFound`, `OutOfRange`, `Ambiguous`, `Blank`) in one Japanese line."""
+    from . import lookup
 
-
-def find_entry(corpus: "Corpus", raw: str) -> "Entry":
-    """An entry by its ID (case and width do not matter), or NotFound with the closest IDs."""
-    _require(raw, "ID")
-    key = _id_key(raw)
-    if key in corpus.by_id:
-        return corpus.by_id[key]
-    from rapidfuzz import fuzz, process
-
-    close = process.extract(key, list(corpus.by_id), scorer=fuzz.ratio, limit=3, score_cutoff=60)
-    hint = (
-        f"。もしかして: {', '.join(c[0] for c in close)}" if close else "。ID は hint list で確かめられます"
-    )
-    raise NotFound(f"ID{_quoted(raw)}の項目はありません{hint}")
-
-
-def _match(query: str, names: Mapping[str, Sequence[str]]) -> list[str]:
-    """The keys of ``names`` whose words best match ``query``; several if it is ambiguous.
-
-    Both sides are `text.normalize`d. Ranking: exact word > a word starting with
-    the query > a word containing it (or contained in it) > a close spelling
-    (rapidfuzz ratio >= 60); among equals, the word closest in length wins.
-    """
-    from rapidfuzz import fuzz
-
-    from .text import normalize
-
-    q = normalize(query[:MATCH_LIMIT])
-    if not q:
-        return []
-
-    def rank(word: str) -> float:
-        w = normalize(word)
-        if not w:
-            return 0.0
-        if w == q:
-            return 4.0
-        if w.startswith(q):
-            return 3.0 + len(q) / len(w)
-        if q in w:
-            return 2.0 + len(q) / len(w)
-        if len(w) >= 2 and w in q:
-            return 2.0 + len(w) / len(q)
-        ratio = fuzz.ratio(q, w) / 100
-        return ratio if ratio >= 0.6 else 0.0
-
-    scores = {key: max(map(rank, words), default=0.0) for key, words in names.items()}
-    best = max(scores.values(), default=0.0)
-    if best <= 0:
-        return []
-    return [key for key, score in scores.items() if score >= best - 1e-9]
-
-
-def _require(raw: str, what: str) -> None:
-    """Blank input (spaces, 「　」, nothing) is bad usage, not a failed search."""
-    if not unicodedata.normalize("NFKC", raw).strip():
-        raise BadInput(f"{what}を指定してください（空です）")
-
-
-def resolve_theme(corpus: "Corpus", raw: str) -> str:
-    _require(raw, "テーマ")
-    found = _match(raw, {t.name: (t.name, *t.aliases) for t in corpus.themes})
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise NotFound(f"テーマ{_quoted(raw)}に当てはまるものが複数あります: {'、'.join(found)}")
-    themes = "、".join(t.name for t in corpus.themes)
-    raise NotFound(f"テーマ{_quoted(raw)}は見つかりません。使えるテーマ: {themes}")
-
-
-PracticeGroup = tuple[int, "Section", str, Sequence["Entry"]]
-
-
-def resolve_practices(corpus: "Corpus", raw: str) -> list[PracticeGroup]:
-    """The practice categories meant by ``raw``: a number, ハード面/ソフト面, or a category name."""
-    from .render import practice_categories
-
-    _require(raw, "分類")
-    groups = [(n, sec, cat, es) for n, (sec, cat, es) in enumerate(practice_categories(corpus), 1)]
-    value = unicodedata.normalize("NFKC", raw).strip()
-    if value.isascii() and value.isdigit() and 1 <= int(value) <= len(groups):
-        return [groups[int(value) - 1]]
-    names: dict[str, list[str]] = {s.name: [s.name] for s in corpus.sections}
-    names.update({cat: [cat] for _, _, cat, _ in groups})
-    found = _match(raw, names)
-    if len(found) == 1:
-        key = found[0]
-        return [g for g in groups if key in (g[1].name, g[2])]
-    if found:
-        raise NotFound(f"分類{_quoted(raw)}に当てはまるものが複数あります: {'、'.join(found)}")
-    raise NotFound(
-        f"分類{_quoted(raw)}は見つかりません。1～{len(groups)} の番号、ハード面・ソフト面、"
-        "または分類名で指定してください（一覧: hint practices）"
-    )
+    what, raw, candidates = exc.what, exc.raw, exc.candidates
+    if isinstance(exc, lookup.Blank):
+        numbers = f"。{candidates[0]}～{candidates[-1]} の番号で指定してください" if candidates else ""
+        return f"{what}を指定してください（空です）{numbers}"
+    if isinstance(exc, lookup.Ambiguous):
+        return f"{what}{_quoted(raw)}に当てはまるものが複数あります: {'、'.join(candidates)}"
+    if isinstance(exc, lookup.NotFound):
+        close = (
+            f"。もしかして: {', '.join(candidates)}"
+            if candidates
+            else f"。{what} は hint list で確かめられます"
+        )
+        return f"{what}{_quoted(raw)}の項目はありません{close}"
+    where = f"（一覧: {_WHERE[what]}）" if _WHERE.get(what) else ""
+    if what in ("場面", "素材集の例") and candidates:
+        return f"{what}{_quoted(raw)}はありません。{candidates[0]}～{candidates[-1]} の番号で指定してください{where}"
+    if what == "分類":
+        return (
+            f"分類{_quoted(raw)}は見つかりません。1～{len(candidates)} の番号、ハード面・ソフト面、"
+            f"または分類名で指定してください{where}"
+        )
+    return f"{what}{_quoted(raw)}はありません。使える{what}: {'、'.join(candidates)}"
 
 
 # --------------------------------------------------------------------------- output
@@ -256,7 +159,7 @@ def resolve_practices(corpus: "Corpus", raw: str) -> list[PracticeGroup]:
 
 def _console(color: str | None, ctx: typer.Context | None = None) -> "Console":
     """The stdout console; a command's --color wins over the global one (both validated by `_check_color`)."""
-    from .render import make_console
+    from .terminal.console import make_console
 
     root: Any = ctx.obj if ctx is not None else None
     return make_console(cast("ColorChoice", color or root or "auto"))
@@ -266,10 +169,6 @@ def _corpus() -> "Corpus":
     from .store import load_corpus
 
     return load_corpus()
-
-
-def _citation(corpus: "Corpus") -> str:
-    return str(corpus.about.get("citation", ""))
 
 
 def _check_color(value: str | None) -> str | None:
@@ -298,7 +197,7 @@ class _JapaneseHelp:
         try:
             super().format_help(ctx, formatter)  # type: ignore[misc]
         except SystemExit:  # Rich's answer to a closed pipe (hint --help | head -1)
-            from .render import ReaderGone
+            from .output import ReaderGone
 
             raise ReaderGone from None
 
@@ -343,12 +242,19 @@ class _HintGroup(_JapaneseHelp, TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
+        from .lookup import LookupFailed
+        from .lookup import NotFound as LookupNotFound
+
         try:
             return super().invoke(ctx)
         except BrokenPipeError as exc:  # Click would turn an OSError into exit 1
-            from .render import ReaderGone
+            from .output import ReaderGone
 
             raise ReaderGone from exc
+        except LookupFailed as exc:  # the core names what failed; the CLI words it
+            if isinstance(exc, LookupNotFound):
+                raise NotFound(lookup_message(exc)) from None
+            raise BadInput(lookup_message(exc)) from None
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
@@ -385,7 +291,7 @@ def _report_safely(exc: BaseException, argv: Sequence[str]) -> int:
 
 def _report(exc: BaseException, color: "ColorChoice") -> int:
     """Print one line for ``exc`` on stderr; return the exit code."""
-    from .render import ReaderGone
+    from .output import ReaderGone
 
     if isinstance(exc, ReaderGone | BrokenPipeError):
         _silence_stdout()
@@ -394,7 +300,7 @@ def _report(exc: BaseException, color: "ColorChoice") -> int:
         return EXIT_INTERRUPTED
 
     from .corpus import DataError
-    from .render import make_console, message
+    from .terminal.console import make_console, message
 
     err = make_console(color, stderr=True)
     if isinstance(exc, HintError):
@@ -486,7 +392,7 @@ Kind = Annotated[
         " practice（支援体制） story（素材集）",
     ),
 ]
-SceneFilter = Annotated[str | None, typer.Option("--scene", "-s", metavar="N", help="場面 1～6 で絞る")]
+SceneFilter = Annotated[str | None, typer.Option("--scene", "-s", metavar="N", help="場面の番号で絞る")]
 Color = Annotated[
     str | None,
     typer.Option(
@@ -555,33 +461,36 @@ def search(
 
     例: hint search 本人に会えない / hint search しんどい --explain / hint search 訪問 -s 1 -k hint
     """
-    query = read_query(words)
-    wanted = parse_limit(limit)
-    scene_n = parse_scene(scene) if scene is not None else None
-    kind_v = parse_kind(kind) if kind is not None else None
-    from . import render
+    from . import lookup, views
     from .store import load_searcher
 
+    query = read_query(words)
+    wanted = parse_limit(limit)
     searcher = load_searcher()
-    theme = resolve_theme(searcher.corpus, category) if category is not None else None
+    corpus = searcher.corpus
+    scene_n = lookup.scene(corpus, scene) if scene is not None else None
+    kind_v = lookup.kind(kind) if kind is not None else None
+    theme = lookup.theme(corpus, category) if category is not None else None
     found = searcher.search(query, limit=None, scene=scene_n, themes={theme} if theme else None, kind=kind_v)
-    results = found[:wanted] if wanted is not None else found
-    filters = _describe_filters(theme, scene_n, kind_v)
+    filters = views.describe_filters(theme, scene_n, kind_v)
+    view = views.search_view(
+        corpus,
+        query,
+        found,
+        wanted,
+        filters=filters,
+        kind=kind_v,
+        explain=explain,
+        reading=searcher.parse(query).terms if explain else (),
+        spell=searcher.spelling,
+    )
     if json:
-        render.print_json(render.search_json(results, explain=explain))
-    elif results:
-        header = render.search_header(shown(query), len(results), len(found), filters)
-        render.search_results(
-            _console(color, ctx),
-            searcher.corpus,
-            results,
-            header,
-            scenes=render.ranked_scenes(results) if kind_v is None else (),
-            explain=explain,
-            reading=searcher.parse(query).terms if explain else (),
-            spell=searcher.spelling,
-        )
-    if not results:
+        _emit_json(_jsondata().search(view))
+    elif view.results:
+        from .terminal import panels
+
+        panels.search_results(_console(color, ctx), view, shown(query))
+    if not view.results:
         raise NotFound(_nothing_found(searcher, query, filters))
 
 
@@ -605,11 +514,25 @@ def _nothing_found(searcher: "Searcher", query: str, filters: str) -> str:
     return text + "全体の一覧: hint list"
 
 
+def _jsondata() -> Any:
+    from .formats import jsondata
+
+    return jsondata
+
+
+def _emit_json(data: Any) -> None:
+    from .formats.jsondata import dumps
+    from .output import emit
+
+    emit(dumps(data))
+
+
 @command(context_settings={"ignore_unknown_options": True})
 def scene(
     ctx: typer.Context,
     number: Annotated[
-        str, typer.Argument(metavar="N", help="場面の番号 1～6（３、場面3 も可）", show_default=False)
+        str,
+        typer.Argument(metavar="N", help="場面の番号（３、場面3 も可。一覧: hint list）", show_default=False),
     ],
     json: Json = False,
     color: Color = None,
@@ -618,14 +541,16 @@ def scene(
 
     例: hint scene 3
     """
-    n = parse_scene(number)
-    from . import render
+    from . import lookup, views
 
-    the_scene = _corpus().scenes[n]
+    corpus = _corpus()
+    view = views.scene_view(corpus, corpus.scenes[lookup.scene(corpus, number)])
     if json:
-        render.print_json(render.scene_json(the_scene))
+        _emit_json(_jsondata().scene(view))
         return
-    render.scene(_console(color, ctx), the_scene)
+    from .terminal import panels
+
+    panels.scene(_console(color, ctx), view)
 
 
 @command(name="list")
@@ -641,42 +566,27 @@ def list_(
 
     例: hint list -c 家族支援 / hint list --scene 2 --kind hint
     """
-    from . import render
+    from . import lookup, views
 
-    scene_n = parse_scene(scene) if scene is not None else None
-    kind_v = parse_kind(kind) if kind is not None else None
     corpus = _corpus()
-    theme = resolve_theme(corpus, category) if category is not None else None
-
-    entries = [
-        e
-        for e in corpus.entries
-        if (theme is None or theme in e.themes)
-        and (scene_n is None or e.scene == scene_n)
-        and (kind_v is None or e.kind == kind_v)
-    ]
-    filters = _describe_filters(theme, scene_n, kind_v)
+    scene_n = lookup.scene(corpus, scene) if scene is not None else None
+    kind_v = lookup.kind(kind) if kind is not None else None
+    theme = lookup.theme(corpus, category) if category is not None else None
+    entries = corpus.filter(theme=theme, scene=scene_n, kind=kind_v)
+    filters = views.describe_filters(theme, scene_n, kind_v)
     if json:
-        render.print_json([e.to_json() for e in entries])
+        _emit_json(_jsondata().entries(views.entry_view(corpus, e) for e in entries))
     elif not filters:
-        render.overview(_console(color, ctx), corpus)
+        from .terminal import panels
+
+        panels.overview(_console(color, ctx), views.overview(corpus))
     elif entries:
+        from .terminal import panels
+
         note = next((t.description for t in corpus.themes if t.name == theme), "")
-        render.entry_list(_console(color, ctx), corpus, entries, filters, note)
+        panels.entry_list(_console(color, ctx), views.entry_list(corpus, entries, filters, note))
     if not entries:
         raise NotFound(f"{filters}に当てはまる項目はありません")
-
-
-def _describe_filters(theme: str | None, scene: int | None, kind: str | None) -> str:
-    """テーマ「家族支援」・場面1・支援のヒント; empty without filters."""
-    from .corpus import KIND_LABELS
-
-    parts = (
-        f"テーマ「{theme}」" if theme else "",
-        f"場面{scene}" if scene else "",
-        KIND_LABELS[kind] if kind else "",
-    )
-    return "・".join(p for p in parts if p)
 
 
 @command()
@@ -692,14 +602,16 @@ def show(
 
     例: hint show s1-h5
     """
-    from . import render
+    from . import lookup, views
 
     corpus = _corpus()
-    entry = find_entry(corpus, entry_id)
+    view = views.entry_detail(corpus, lookup.entry(corpus, entry_id))
     if json:
-        render.print_json(render.entry_json(corpus, entry, _citation(corpus)))
+        _emit_json(_jsondata().detail(view))
         return
-    render.entry_detail(_console(color, ctx), corpus, entry, _citation(corpus))
+    from .terminal import panels
+
+    panels.entry_detail(_console(color, ctx), view)
 
 
 @command()
@@ -709,39 +621,41 @@ def practices(
         str | None,
         typer.Argument(
             metavar="[分類]",
-            help="番号 1～13、ハード面・ソフト面、または分類名（あいまい一致）",
+            help="分類の番号、ハード面・ソフト面、または分類名（あいまい一致。一覧: hint practices）",
             show_default=False,
         ),
     ] = None,
     json: Json = False,
     color: Color = None,
 ) -> None:
-    """支援体制の整備に関する具体例: 13 の分類の一覧、または一つの分類の取組。
+    """支援体制の整備に関する具体例: 分類の一覧、または一つの分類の取組。
 
     例: hint practices / hint practices 3 / hint practices 家族
     """
-    from . import render
+    from . import lookup, views
+    from .terminal import panels
 
     corpus = _corpus()
     if category is None:
+        overview = views.practices_overview(corpus)
         if json:
-            render.print_json(render.practices_json(corpus))
+            _emit_json(_jsondata().practices_overview(overview))
         else:
-            render.practices_overview(_console(color, ctx), corpus)
+            panels.practices_overview(_console(color, ctx), overview)
         return
-    groups = resolve_practices(corpus, category)
+    view = views.practices(corpus, lookup.categories(corpus, category))
     if json:
-        data = [render.practice_group_json(*g) for g in groups]
-        render.print_json(data[0] if len(data) == 1 else data)
+        data = _jsondata().practices(view)
+        _emit_json(data[0] if len(data) == 1 else data)
         return
-    render.practices(_console(color, ctx), groups)
+    panels.practices(_console(color, ctx), view)
 
 
 @command()
 def story(
     ctx: typer.Context,
     number: Annotated[
-        str | None, typer.Argument(metavar="[N]", help="例の番号（1 または 2）", show_default=False)
+        str | None, typer.Argument(metavar="[N]", help="例の番号（一覧: hint list）", show_default=False)
     ] = None,
     json: Json = False,
     color: Color = None,
@@ -750,16 +664,18 @@ def story(
 
     例: hint story 1
     """
-    from . import render
+    from . import lookup, views
 
     corpus = _corpus()
-    count = len(corpus.stories)
-    numbers = [parse_story(number, count)] if number is not None else list(range(1, count + 1))
+    numbers = [lookup.story(corpus, number)] if number is not None else range(1, len(corpus.stories) + 1)
+    stories = [views.story_view(corpus, n) for n in numbers]
     if json:
-        data = [render.story_json(corpus, n) for n in numbers]
-        render.print_json(data[0] if number is not None else data)
+        data = [_jsondata().story(view) for view in stories]
+        _emit_json(data[0] if number is not None else data)
         return
-    render.stories(_console(color, ctx), corpus, numbers)
+    from .terminal import panels
+
+    panels.stories(_console(color, ctx), stories)
 
 
 @command()
@@ -770,14 +686,16 @@ def about(
     color: Color = None,
 ) -> None:
     """報告書について: 出典と引用のしかた、委員会、表記の訂正、データの場所、バージョン。"""
-    from . import render
+    from . import views
     from .store import data_dir
 
-    info = render.about_info(_corpus(), data_dir(), __version__)
+    view = views.about(_corpus(), str(data_dir()), __version__)
     if json:
-        render.print_json(info)
+        _emit_json(_jsondata().about(view))
         return
-    render.about(_console(color, ctx), info, full=full)
+    from .terminal import panels
+
+    panels.about(_console(color, ctx), view, full=full)
 
 
 def _reconfigure_streams() -> None:
@@ -813,27 +731,42 @@ def _only_the_named_command(args: Sequence[str]) -> typer.Typer:
     return pruned
 
 
+# Commands that run until stopped (a server): the garbage collector stays on for them.
+LONG_LIVED = frozenset({"serve"})
+
+
+def _command_named(args: Sequence[str]) -> str | None:
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] == "--color" else rest[1:]
+    return rest[0] if rest else None
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Console-script entry point (``hint``) and ``python -m hintcli``.
 
-    A run lasts a fraction of a second and makes no garbage cycles worth
-    collecting, so the cyclic garbage collector is off while it runs and the
-    run's objects are frozen at its end: otherwise the collector's passes while
-    the data loads, and its last pass over all of it as Python exits, cost
-    ~45 ms of every search (measured with bench/run.py).
+    A one-shot run lasts a fraction of a second and makes no garbage cycles
+    worth collecting, so the cyclic garbage collector is off while it runs and
+    the run's objects are frozen at its end: otherwise the collector's passes
+    while the data loads, and its last pass over all of it as Python exits,
+    cost ~45 ms of every search (measured with bench/run.py). A long-lived
+    command (`LONG_LIVED`) keeps the collector on.
     """
     import gc
 
-    gc.disable()
+    args = list(sys.argv[1:] if argv is None else argv)
+    one_shot = _command_named(args) not in LONG_LIVED
+    if one_shot:
+        gc.disable()
     _reconfigure_streams()
     if "_HINT_COMPLETE" in os.environ:  # the shell asks for completions (see README)
         from typer._completion_classes import completion_init
 
         completion_init()
-    args = list(sys.argv[1:] if argv is None else argv)
     try:
         _only_the_named_command(args)(args=args, prog_name="hint")
     finally:
-        gc.freeze()
-        gc.enable()
+        if one_shot:
+            gc.freeze()
+            gc.enable()
     raise AssertionError("unreachable: the group always exits")  # pragma: no cover

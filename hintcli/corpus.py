@@ -15,18 +15,30 @@ entry and the problem, in Japanese, for the person fixing the file.
 # into ForwardRefs by compiling each one, which every start paid for.
 import re
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .text import normalize
 
-KINDS = ("example", "hint", "suggestion", "practice", "story")
-KIND_LABELS = {
-    "example": "具体例",
-    "hint": "支援のヒント",
-    "suggestion": "委員からのサジェスション",
-    "practice": "支援体制の具体例",
-    "story": "素材集",
+
+class Kind(StrEnum):
+    """What an entry is; the value is what JSON and the data files say."""
+
+    EXAMPLE = "example"
+    HINT = "hint"
+    SUGGESTION = "suggestion"
+    PRACTICE = "practice"
+    STORY = "story"
+
+
+KINDS = tuple(Kind)
+KIND_LABELS: dict[str, str] = {
+    Kind.EXAMPLE: "具体例",
+    Kind.HINT: "支援のヒント",
+    Kind.SUGGESTION: "委員からのサジェスション",
+    Kind.PRACTICE: "支援体制の具体例",
+    Kind.STORY: "素材集",
 }
 SCENE_NUMBERS = range(1, 7)
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -55,35 +67,25 @@ class Fix(NamedTuple):
 
 
 class Entry(NamedTuple):
+    """One passage of the report. Each field means one thing, whatever the kind."""
+
     id: str
-    kind: str
+    kind: str  # a Kind value
     text: str
     themes: tuple[str, ...]
     page: int | None
     page_end: int | None = None
     scene: int | None = None
-    heading: str | None = None  # 「」 heading, practice category, or story section
-    section: str | None = None  # ハード面/ソフト面, or the story's title
+    heading: str | None = (
+        None  # the heading it sits under: a hint's 「」, a practice category, a story's section
+    )
+    section: str | None = None  # the practice part it belongs to: ハード面 or ソフト面
     story: int | None = None
+    subheading: str | None = None  # a story's subsection, under its section
     agency: str | None = None  # a named implementing body (島根県)
     fixes: tuple[Fix, ...] = ()
     source: str = "report"
     file: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "scene": self.scene,
-            "heading": self.heading,
-            "text": self.text,
-            "page": self.page,
-            "themes": list(self.themes),
-            "section": self.section,
-            "story": self.story,
-            "agency": self.agency,
-            "source": self.source,
-        }
 
 
 class Scene(NamedTuple):
@@ -121,6 +123,15 @@ class Section(NamedTuple):
     page_end: int | None
 
 
+class Category(NamedTuple):
+    """A practice category (支援体制の整備に関する具体例), numbered from 1 in report order."""
+
+    number: int
+    section: Section
+    name: str
+    entries: tuple[Entry, ...]
+
+
 class Corpus:
     """The whole loaded report: entries in report order, scenes, themes, parts, bibliography."""
 
@@ -152,6 +163,31 @@ class Corpus:
             out += [(e.id, f) for f in e.fixes]
         return out
 
+    def filter(
+        self, *, theme: str | None = None, scene: int | None = None, kind: str | None = None
+    ) -> list[Entry]:
+        """The entries (report order) with the theme, in the scene and of the kind given; None = any."""
+        return [
+            e
+            for e in self.entries
+            if (theme is None or theme in e.themes)
+            and (scene is None or e.scene == scene)
+            and (kind is None or e.kind == kind)
+        ]
+
+    def categories(self) -> list[Category]:
+        """The practice categories in report order, each with its section and entries."""
+        sections = {s.name: s for s in self.sections}
+        groups: dict[tuple[str, str], list[Entry]] = {}
+        for e in self.entries:
+            if e.kind == Kind.PRACTICE and e.section and e.heading:
+                groups.setdefault((e.section, e.heading), []).append(e)
+        found = [(sections[sec], cat, es) for (sec, cat), es in groups.items() if sec in sections]
+        return [Category(n, sec, cat, tuple(es)) for n, (sec, cat, es) in enumerate(found, 1)]
+
+    def story_lines(self, number: int) -> list[Entry]:
+        return [e for e in self.entries if e.story == number]
+
     def theme_counts(self) -> dict[str, int]:
         counts = {t.name: 0 for t in self.themes}
         for e in self.entries:
@@ -166,8 +202,11 @@ class Corpus:
 
 
 def to_plain(corpus: Corpus) -> dict[str, Any]:
-    def entry(e: Entry) -> list[Any]:  # in Entry._fields order: a list decodes faster than a dict
-        return [*e[:3], list(e.themes), *e[4:11], [[f.original, f.corrected] for f in e.fixes], *e[12:]]
+    def entry(e: Entry) -> dict[str, Any]:  # by field name: a new field needs no change here
+        row = e._asdict()
+        row["themes"] = list(e.themes)
+        row["fixes"] = [[f.original, f.corrected] for f in e.fixes]
+        return row
 
     return {
         "entries": [entry(e) for e in corpus.entries],
@@ -185,9 +224,9 @@ def to_plain(corpus: Corpus) -> dict[str, Any]:
 def from_plain(data: dict[str, Any]) -> Corpus:
     entries = []
     for row in data["entries"]:
-        row[3] = tuple(row[3])
-        row[11] = tuple(Fix(*f) for f in row[11])
-        entries.append(Entry(*row))
+        row["themes"] = tuple(row["themes"])
+        row["fixes"] = tuple(Fix(*f) for f in row["fixes"])
+        entries.append(Entry(**row))
     scenes = {}
     for number, title, page, page_end, fixes in data["scenes"]:
         own = tuple(e for e in entries if e.scene == number)
@@ -404,15 +443,13 @@ def _load_stories(path: Path, source: str) -> tuple[list[Entry], list[Section]]:
         n = t.integer("story", lo=1, hi=99) or 0
         if n not in stories:
             raise t.fail(f"story = {n} は [[story]] に定義されていません")
-        section = t.req_string("section")
-        sub = t.string("subsection", required=False)
         st = stories[n]
         entries.append(
             Entry(
                 kind="story",
                 story=n,
-                heading=f"{section}／{sub}" if sub else section,
-                section=st.name,
+                heading=t.req_string("section"),
+                subheading=t.string("subsection", required=False),
                 page=st.page,
                 page_end=st.page_end,
                 **fields,

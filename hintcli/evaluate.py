@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .search import Searcher
+from .search import Searcher, heading_path
 
 K = 10
 
@@ -64,7 +64,7 @@ def read_cases(path: Path) -> list[Case]:
 
 def rank_of(searcher: Searcher, case: Case) -> int | None:
     for i, r in enumerate(searcher.search(case.query, limit=K)):
-        text = _norm((r.entry.heading or "") + r.entry.text)
+        text = _norm(heading_path(r.entry) + r.entry.text)
         if any(s in text for s in case.expected):
             return i + 1
     return None

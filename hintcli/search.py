@@ -546,8 +546,15 @@ def raw_fields(corpus: Corpus) -> list[tuple[str, str, str]]:
     out = []
     for e in corpus.entries:
         scene = corpus.scenes.get(e.scene) if e.scene else None
-        out.append((e.text, e.heading or "", scene.title if scene else e.section or ""))
+        story = corpus.stories[e.story - 1] if e.story else None
+        context = scene.title if scene else story.name if story else e.section or ""
+        out.append((e.text, heading_path(e), context))
     return out
+
+
+def heading_path(e: Entry) -> str:
+    """An entry's heading, and a story's subsection under it (素材集: 「節／小見出し」)."""
+    return f"{e.heading}／{e.subheading}" if e.heading and e.subheading else e.heading or ""
 
 
 def normalized_fields(corpus: Corpus) -> list[tuple[str, str, str]]:
@@ -560,7 +567,7 @@ def part_of(e: Entry) -> str:
 
 
 def section_of(e: Entry) -> str:
-    return f"{part_of(e)}/{e.heading if e.kind != 'suggestion' else 'suggestion'}/{e.kind}"
+    return f"{part_of(e)}/{heading_path(e) if e.kind != 'suggestion' else 'suggestion'}/{e.kind}"
 
 
 def distinctive(term: Term, idf: float, n_words: int) -> bool:

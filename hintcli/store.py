@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 _PACKAGE = Path(__file__).resolve().parent
 THESAURUS_FILES = ("thesaurus.toml", "readings.toml")
-CACHE_FORMAT = 9  # bump when the cached shape changes
+CACHE_FORMAT = 10  # bump when the cached shape changes
 
 
 def data_dir() -> Path:

@@ -210,6 +210,7 @@ def review(entries: Iterable[ThesaurusEntry], corpus: Corpus) -> list[str]:
     contain, words that map to themselves, words too short to match safely.
     (For tests and tools/check_thesaurus.py; too slow for every start.)"""
     fields = [e.text for e in corpus.entries] + [e.heading or "" for e in corpus.entries]
+    fields += [e.subheading or "" for e in corpus.entries] + [s.name for s in corpus.stories]
     fields += [s.title for s in corpus.scenes.values()] + [e.section or "" for e in corpus.entries]
     report = "\x00".join(normalize(f) for f in fields)
     problems = []

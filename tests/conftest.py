@@ -7,7 +7,10 @@ outside the repository). Tests that need other data copy it with
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -20,6 +23,10 @@ from hintcli.corpus import Corpus
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
+SHARED = REPO.parent / "shared"
+IN_CI = os.environ.get("CI") == "true"
+# The console script next to this Python (the README's test command installs it).
+HINT = Path(sys.executable).with_name("hint.exe" if os.name == "nt" else "hint")
 
 # Variables that change what the CLI prints; each test sets the ones it means.
 OUTPUT_ENV = (
@@ -94,3 +101,38 @@ def japanese(text: str) -> bool:
 
 def lines_of(text: str) -> Sequence[str]:
     return text.splitlines()
+
+
+def hint_command() -> list[str]:
+    """How to start `hint` in a subprocess: the installed console script.
+
+    Without one (pytest run from a checkout that was never installed) the same entry
+    point is imported from this checkout; under CI the script must be there.
+    """
+    if HINT.exists():
+        return [str(HINT)]
+    if IN_CI:
+        pytest.fail(f"CI: hint is not installed next to {sys.executable}")
+    return [sys.executable, "-c", "import sys; from hintcli.cli import main; sys.argv[0] = 'hint'; main()"]
+
+
+def run_hint(
+    *args: str | bytes, env: dict[str, str] | None = None, timeout: float = 60, **kwargs: object
+) -> subprocess.CompletedProcess[bytes]:
+    """`hint ARGS` in a subprocess, without the caller's colour, width and debug settings."""
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "HINT_DEBUG")
+    }
+    base["PYTHONPATH"] = str(REPO)
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [*hint_command(), *args], env={**base, **(env or {})}, capture_output=True, timeout=timeout, **kwargs
+    )
+
+
+def require_shared(path: Path) -> bool:
+    """Whether ../shared/PATH is here: tests that need it skip without it, but fail under CI."""
+    if path.exists():
+        return True
+    if IN_CI:
+        pytest.fail(f"CI: {path} is missing (../shared must sit beside the project)")
+    return False

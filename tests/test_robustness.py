@@ -10,29 +10,18 @@ any search text is answered is there too.)
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, japanese
-
-HINT = Path(sys.executable).with_name("hint.exe" if os.name == "nt" else "hint")
-pytestmark = pytest.mark.skipif(not HINT.exists(), reason="hint is not installed next to this Python")
+from conftest import DATA, hint_command, japanese, run_hint
 
 ESC = "\x1b"
 
 
-def run(
-    *args: str | bytes, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[bytes]:
-    base = {
-        k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "HINT_DEBUG")
-    }
-    return subprocess.run([HINT, *args], env={**base, **(env or {})}, capture_output=True, timeout=timeout)
+run = run_hint
 
 
 def err(p: subprocess.CompletedProcess[bytes]) -> str:
@@ -72,7 +61,7 @@ def assert_one_japanese_line(p: subprocess.CompletedProcess[bytes]) -> None:
         (["search", "本人", "--no-such-option"], 2),
         (["search", "天ぷらの揚げ方"], 1),
         (["search", "xyz"], 1),
-        (["list", "--category", "天ぷら"], 1),
+        (["list", "--category", "天ぷら"], 2),
         (["show", "zz-99"], 1),
     ],
 )
@@ -164,7 +153,7 @@ def test_piped_output_is_plain_and_no_color_is_honoured() -> None:
 
 def test_a_reader_that_closes_early_ends_it_quietly() -> None:
     for args in (["list"], ["list", "--json"], ["search", "家族", "-n", "50"]):
-        producer = subprocess.Popen([HINT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        producer = subprocess.Popen([*hint_command(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert producer.stdout is not None and producer.stderr is not None
         producer.stdout.readline()
         producer.stdout.close()  # like `| head -1`

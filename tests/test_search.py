@@ -19,6 +19,7 @@ from hintcli.search import (
     Searcher,
     Term,
     distinctive,
+    heading_path,
     heading_similarity,
     katakana_words,
     query_terms,
@@ -37,7 +38,7 @@ def headings(searcher: Searcher) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = defaultdict(list)
     for e in searcher.entries:
         if e.heading:
-            groups[e.heading].append(e.id)
+            groups[heading_path(e)].append(e.id)
     return groups
 
 

@@ -1,11 +1,11 @@
-"""Rendering: console decisions, Japanese line breaking, tables, and golden files.
+"""The terminal door: console decisions, Japanese line breaking, tables, and golden files.
 
 Golden files (tests/golden/scene1.txt and scene1.ansi) are `hint scene 1` at 80
 columns, without and with colour; tests/golden/search.txt is the search view of a
 fixed list of results (not a live search: ranking changes must not move it).
 After an intended change to the output, regenerate them and review the diff:
 
-    UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_render.py
+    UPDATE_GOLDEN=1 pytest tests/test_terminal.py
 """
 
 from __future__ import annotations
@@ -24,10 +24,14 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from hintcli import render
+from hintcli import views
 from hintcli.corpus import Corpus, Entry
-from hintcli.render import Clamp, JText, break_offsets, make_console
 from hintcli.search import Hit, Result, Term
+from hintcli.terminal import panels
+from hintcli.terminal.console import make_console, message
+from hintcli.terminal.style import FIX_MARK
+from hintcli.terminal.width import Clamp, JText, break_offsets
+from hintcli.terminal.width import say as say_wrapped
 
 pytestmark = pytest.mark.usefixtures("clean_env")
 
@@ -99,17 +103,9 @@ def fixed_results(corpus: Corpus) -> list[Result]:
 def search_view(corpus: Corpus, width: int, explain: bool = False) -> str:
     console, stream = styled("never", width=width)
     results = fixed_results(corpus)
-    header = render.search_header("本人に会えない", len(results), 41)
     reading = [Term("本人", 1.0, "word"), Term("燃え尽き", 0.7, "thesaurus", via="しんど")]
-    render.search_results(
-        console,
-        corpus,
-        results,
-        header,
-        scenes=render.ranked_scenes(results),
-        explain=explain,
-        reading=reading,
-    )
+    view = views.search_view(corpus, "本人に会えない", results, None, explain=explain, reading=reading)
+    panels.search_results(console, view._replace(total=41), "本人に会えない")
     return stream.getvalue()
 
 
@@ -201,7 +197,7 @@ def test_markup_and_escapes_in_data_are_printed_literally() -> None:
         id="x1", kind="hint", text="[bold]太字[/] [link=http://x]y[/link] :smile:", themes=("t",), page=1
     )
     console, stream = styled("always", tty=True)
-    console.print(render.entry_text(entry))
+    console.print(panels.entry_text(views.EntryView(entry, "", "", "", views.Place("", None, ""), "", "")))
     out = ANSI.sub("", stream.getvalue())
     assert "[bold]太字[/] [link=http://x]y[/link] :smile:" in out
     assert "\x1b]8" not in stream.getvalue()
@@ -209,7 +205,7 @@ def test_markup_and_escapes_in_data_are_printed_literally() -> None:
 
 def test_message_is_one_unwrapped_line() -> None:
     console, stream = styled("never", width=20)
-    render.message(console, "とても長いメッセージは端末に折り返しを任せて一行で出す")
+    message(console, "とても長いメッセージは端末に折り返しを任せて一行で出す")
     assert stream.getvalue().count("\n") == 1
     assert stream.getvalue().startswith("hint: ")
 
@@ -262,7 +258,7 @@ def test_break_offsets_cover_the_text_and_fit_the_width(text: str, width: int) -
 
 def test_wide_characters_align_in_tables(corpus: Corpus) -> None:
     console, stream = styled("never", width=120)
-    render.overview(console, corpus)
+    panels.overview(console, views.overview(corpus))
     rows = [line for line in stream.getvalue().splitlines() if re.match(r"場面\d", line)]
     assert len(rows) == 6
     page_columns = {cell_len(row[: row.index("p.")]) for row in rows}
@@ -272,12 +268,12 @@ def test_wide_characters_align_in_tables(corpus: Corpus) -> None:
 @pytest.mark.parametrize("width", [20, 40, 59, 60, 100])
 def test_every_view_fits_any_width(corpus: Corpus, width: int) -> None:
     console, stream = styled("never", width=width)
-    render.scene(console, corpus.scenes[4])
-    render.overview(console, corpus)
-    render.entry_list(console, corpus, corpus.entries[:30], "一覧")
-    render.entry_detail(console, corpus, corpus.by_id["s2-h2"], "出典")
-    render.practices_overview(console, corpus)
-    render.stories(console, corpus, [1, 2])
+    panels.scene(console, views.scene_view(corpus, corpus.scenes[4]))
+    panels.overview(console, views.overview(corpus))
+    panels.entry_list(console, views.entry_list(corpus, corpus.entries[:30], "一覧"))
+    panels.entry_detail(console, views.entry_detail(corpus, corpus.by_id["s2-h2"]))
+    panels.practices_overview(console, views.practices_overview(corpus))
+    panels.stories(console, [views.story_view(corpus, 1), views.story_view(corpus, 2)])
     out = stream.getvalue()
     assert max(cell_len(line) for line in out.splitlines()) <= width
     assert "s4-c1" in out
@@ -286,7 +282,7 @@ def test_every_view_fits_any_width(corpus: Corpus, width: int) -> None:
 def test_entry_panel_is_ready_for_search_results(corpus: Corpus) -> None:
     entry = corpus.by_id["s1-h5"]
     console, stream = styled("always", tty=True, width=100)
-    console.print(render.entry_panel(corpus, entry, spans=[(3, 5)]))
+    console.print(panels.entry_panel(views.entry_view(corpus, entry), spans=[(3, 5)]))
     out = stream.getvalue()
     plain = ANSI.sub("", out)
     assert "場面1" in plain and "s1-h5" in plain and f"「{entry.heading}」" in plain
@@ -295,20 +291,20 @@ def test_entry_panel_is_ready_for_search_results(corpus: Corpus) -> None:
 
 def test_corrected_entries_are_marked_with_a_footnote(corpus: Corpus) -> None:
     console, stream = styled("never", width=100)
-    render.scene(console, corpus.scenes[2])
+    panels.scene(console, views.scene_view(corpus, corpus.scenes[2]))
     out = stream.getvalue()
-    assert render.FIX_MARK in out
-    assert out.rstrip().splitlines()[-1].startswith(render.FIX_MARK)
+    assert FIX_MARK in out
+    assert out.rstrip().splitlines()[-1].startswith(FIX_MARK)
     console, stream = styled("never", width=100)
-    render.scene(console, corpus.scenes[3])
-    assert render.FIX_MARK not in stream.getvalue()
+    panels.scene(console, views.scene_view(corpus, corpus.scenes[3]))
+    assert FIX_MARK not in stream.getvalue()
 
 
 def test_pages() -> None:
-    assert render.pages(8, 10) == "p.8-10"
-    assert render.pages(24, None) == "p.24"
-    assert render.pages(24, 24) == "p.24"
-    assert render.pages(None) == ""
+    assert views.pages(8, 10) == "p.8-10"
+    assert views.pages(24, None) == "p.24"
+    assert views.pages(24, 24) == "p.24"
+    assert views.pages(None) == ""
 
 
 # --------------------------------------------------------------------------- search results
@@ -350,7 +346,7 @@ def test_search_view_explains_terms_expansions_typos_and_score(corpus: Corpus) -
 def test_search_view_highlights_only_in_colour(corpus: Corpus) -> None:
     console, stream = styled("always", tty=True, width=200)
     results = fixed_results(corpus)[:1]
-    render.search_results(console, corpus, results, render.search_header("q", 1, 1))
+    panels.search_results(console, views.search_view(corpus, "q", results, None), "q")
     assert "\x1b[1;7m会え\x1b[0m" in stream.getvalue()
     plain = search_view(corpus, 400)
     assert corpus.by_id["s1-h8"].text in plain
@@ -369,21 +365,22 @@ def test_ranked_scenes(corpus: Corpus) -> None:
     def results(*ids: str) -> list[Result]:
         return [Result(corpus.by_id[i], 1.0, (), {}) for i in ids]
 
-    assert render.ranked_scenes(results("s2-h1", "s1-h1", "pr1", "s1-h2", "s3-h1")) == [2, 1]
-    assert render.ranked_scenes(results("pr1", "s1-h1", "s3-h1", "s1-h2")) == [1]
-    assert render.ranked_scenes(results("pr1", "s1-h1", "s3-h1")) == []
-    assert render.ranked_scenes(results("s4-h1", "s1-h1", "s1-h2", "s3-h1", "s3-h2")) == [4, 1]
-    assert render.ranked_scenes(results("pr1", "pr2", "pr3", "pr4", "pr5", "s1-h1", "s1-h2")) == []
-    assert render.ranked_scenes([]) == []
+    assert views.ranked_scenes(results("s2-h1", "s1-h1", "pr1", "s1-h2", "s3-h1")) == [2, 1]
+    assert views.ranked_scenes(results("pr1", "s1-h1", "s3-h1", "s1-h2")) == [1]
+    assert views.ranked_scenes(results("pr1", "s1-h1", "s3-h1")) == []
+    assert views.ranked_scenes(results("s4-h1", "s1-h1", "s1-h2", "s3-h1", "s3-h2")) == [4, 1]
+    assert views.ranked_scenes(results("pr1", "pr2", "pr3", "pr4", "pr5", "s1-h1", "s1-h2")) == []
+    assert views.ranked_scenes([]) == []
 
 
 def test_place_shortens_a_long_scene_title_but_keeps_the_pages(corpus: Corpus) -> None:
     entry = corpus.by_id["s1-h8"]
     title = corpus.scenes[1].title
-    assert render.place(corpus, entry) == f"場面1「{title}」 p.8-10"
-    short = render.place(corpus, entry, 30)
+    place = views.place(corpus, entry)
+    assert panels.place(place) == place.full() == f"場面1「{title}」 p.8-10"
+    short = panels.place(place, 30)
     assert short.startswith("場面1「ひき") and short.endswith("…」 p.8-10") and cell_len(short) <= 30
-    assert render.place(corpus, entry, 14) == "場面1 p.8-10"
+    assert panels.place(place, 14) == "場面1 p.8-10"
 
 
 def test_clamp_cuts_to_whole_lines_with_an_ellipsis() -> None:
@@ -400,5 +397,5 @@ def test_clamp_cuts_to_whole_lines_with_an_ellipsis() -> None:
 
 def test_say_wraps_by_japanese_rules() -> None:
     console, stream = styled("never", width=20)
-    render.say(console, Text("あいうえお かきくけこ。さしすせそ"))
+    say_wrapped(console, Text("あいうえお かきくけこ。さしすせそ"))
     assert stream.getvalue().splitlines() == ["あいうえお かきくけ", "こ。さしすせそ"]

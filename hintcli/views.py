@@ -1,0 +1,694 @@
+"""Views: for each command, what its output shows, as plain typed values.
+
+A view decides *what* is shown (titles, places, page labels, headings, entries,
+citations, notes, counts); a door decides *how* (Rich panels, plain text, JSON,
+Markdown, CSV, HTML, the web server). So a new output format is one module that
+renders these values and never re-decides what belongs on the page.
+
+Views hold the report's text as it is; every door escapes or sanitizes it for
+its medium. Nothing here prints, and nothing here imports Rich, Typer or Click.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .corpus import KIND_LABELS, Corpus, Entry, Kind, Scene, Section
+
+if TYPE_CHECKING:
+    from .corpus import Category
+    from .search import Result, Term
+
+PART_PRACTICES = "支援体制の整備に関する具体例"
+PART_SCENES = "よく出会う場面での対応のヒント"
+PART_STORIES = "素材集"
+
+FIRST_RESULTS = 5  # results before the committee's suggestions: what the first screen holds
+SUGGESTED_SCENES = 2  # at most this many scenes' suggestions under the results
+EXPLAIN_TERMS = 8  # matched terms listed per group in an explanation
+
+# The parts of a search score (Result.parts), as the user reads them.
+SCORE_PARTS = {
+    "bm25": "語の一致",
+    "heading": "見出しの一致",
+    "part": "場面の一致",
+    "section": "まとまりの一致",
+    "kind": "種類の補正",
+    "coverage": "語のそろい方の補正",
+    "variety": "重なりの補正",
+}
+# Hit roles (search.py) of terms that are not the user's own words.
+_THESAURUS, _TYPO, _PHRASE = "thesaurus", "typo", "phrase"
+_WHOLE_WORDS = ("word", "phrase", "stem")  # roles shown when explaining how a query was read
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def pages(page: int | None, page_end: int | None = None) -> str:
+    """p.8-10 (an ASCII hyphen: it survives every console encoding, cp932 too)."""
+    if page is None:
+        return ""
+    if page_end and page_end != page:
+        return f"p.{page}-{page_end}"
+    return f"p.{page}"
+
+
+def heading_label(entry: Entry) -> str:
+    """How an entry's heading is shown: 「…」 for a hint, the category or section otherwise."""
+    if entry.kind == Kind.HINT and entry.heading:
+        return f"「{entry.heading}」"
+    if entry.kind == Kind.STORY and entry.heading:
+        return f"{entry.heading}／{entry.subheading}" if entry.subheading else entry.heading
+    return entry.heading or KIND_LABELS[entry.kind]
+
+
+def part_of(entry: Entry) -> str:
+    """The part of the report an entry belongs to."""
+    if entry.kind == Kind.PRACTICE:
+        return PART_PRACTICES
+    if entry.kind == Kind.STORY:
+        return PART_STORIES
+    return PART_SCENES
+
+
+def story_title(corpus: Corpus, entry: Entry) -> str:
+    return corpus.stories[entry.story - 1].name if entry.story else ""
+
+
+def location(corpus: Corpus, entry: Entry) -> str:
+    """Where an entry sits in the report, in one line: the part and its page."""
+    where = pages(entry.page, entry.page_end)
+    if entry.scene is not None:
+        scene = corpus.scenes[entry.scene]
+        return f"場面{scene.number} {scene.title}  {where}"
+    if entry.kind == Kind.PRACTICE:
+        return f"{PART_PRACTICES}・{entry.section}  {where}"
+    if entry.kind == Kind.STORY:
+        return f"{PART_STORIES}・{story_title(corpus, entry)}  {where}"
+    return where
+
+
+def short_location(entry: Entry) -> str:
+    """Where an entry sits, briefly: 場面2 p.11-13, ハード面 p.1-3, 素材集1 p.24."""
+    where = pages(entry.page, entry.page_end)
+    if entry.scene is not None:
+        return f"場面{entry.scene} {where}"
+    if entry.kind == Kind.PRACTICE:
+        return f"{entry.section} {where}"
+    if entry.kind == Kind.STORY:
+        return f"{PART_STORIES}{entry.story} {where}"
+    return where
+
+
+class Place(NamedTuple):
+    """Where a search result sits, named in full: 場面1「…」 p.8-10, 支援体制の具体例（ハード面） p.1-3.
+
+    ``scene_title`` is set for a scene's entries, so that a narrow door can shorten it
+    and keep the pages.
+    """
+
+    lead: str  # 場面1, or the whole label of a practice or story
+    scene_title: str | None
+    pages: str
+
+    def full(self) -> str:
+        if self.scene_title is None:
+            return f"{self.lead} {self.pages}"
+        return f"{self.lead}「{self.scene_title}」 {self.pages}"
+
+
+def place(corpus: Corpus, entry: Entry) -> Place:
+    where = pages(entry.page, entry.page_end)
+    if entry.scene is not None:
+        return Place(f"場面{entry.scene}", corpus.scenes[entry.scene].title, where)
+    if entry.kind == Kind.PRACTICE:
+        return Place(f"{KIND_LABELS[Kind.PRACTICE]}（{entry.section}）", None, where)
+    return Place(f"{PART_STORIES}（歩みの例{entry.story}）", None, where)
+
+
+# --------------------------------------------------------------------------- entries
+
+
+class EntryView(NamedTuple):
+    """One entry with everything a door shows about it."""
+
+    entry: Entry
+    kind_label: str  # 具体例, 支援のヒント …
+    heading: str  # `heading_label`
+    location: str  # `location`
+    place: Place
+    pages: str
+    story_title: str  # the story's title for a story's line, else ""
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def text(self) -> str:
+        return self.entry.text
+
+
+def entry_view(corpus: Corpus, entry: Entry) -> EntryView:
+    return EntryView(
+        entry,
+        KIND_LABELS[entry.kind],
+        heading_label(entry),
+        location(corpus, entry),
+        place(corpus, entry),
+        pages(entry.page, entry.page_end),
+        story_title(corpus, entry),
+    )
+
+
+def _views(corpus: Corpus, entries: Iterable[Entry]) -> tuple[EntryView, ...]:
+    return tuple(entry_view(corpus, e) for e in entries)
+
+
+def has_fixes(items: Iterable[EntryView]) -> bool:
+    """Whether a footnote for corrected entries belongs under a view showing ``items``."""
+    return any(v.entry.fixes for v in items)
+
+
+# --------------------------------------------------------------------------- scene
+
+
+class HeadingGroup(NamedTuple):
+    heading: str  # as shown: 「…」 for hints
+    entries: tuple[EntryView, ...]
+
+
+class SceneView(NamedTuple):
+    number: int
+    title: str
+    pages: str
+    page: int
+    page_end: int | None
+    examples: tuple[EntryView, ...]
+    hints: tuple[HeadingGroup, ...]
+    suggestions: tuple[EntryView, ...]
+    citation: str
+
+    def items(self) -> tuple[EntryView, ...]:
+        return (*self.examples, *(v for g in self.hints for v in g.entries), *self.suggestions)
+
+
+def scene_view(corpus: Corpus, scene: Scene) -> SceneView:
+    return SceneView(
+        scene.number,
+        scene.title,
+        pages(scene.page, scene.page_end),
+        scene.page,
+        scene.page_end,
+        _views(corpus, scene.of_kind(Kind.EXAMPLE)),
+        tuple(HeadingGroup(f"「{h}」", _views(corpus, es)) for h, es in scene.headings()),
+        _views(corpus, scene.of_kind(Kind.SUGGESTION)),
+        citation(corpus),
+    )
+
+
+def citation(corpus: Corpus) -> str:
+    return str(corpus.about.get("citation", ""))
+
+
+# --------------------------------------------------------------------------- show
+
+
+class DetailRow(NamedTuple):
+    label: str
+    value: str
+
+
+class EntryDetail(NamedTuple):
+    """`hint show`: the entry, then its context as labelled rows (the last 出典 is the citation line)."""
+
+    item: EntryView
+    scene_title: str | None
+    rows: tuple[DetailRow, ...]
+    citation: str  # the report's citation with the entry's pages: one line to paste
+    report_citation: str  # the report's citation alone
+
+
+def entry_detail(corpus: Corpus, entry: Entry) -> EntryDetail:
+    item = entry_view(corpus, entry)
+    cite = f"{citation(corpus)} {item.pages}".strip()
+    rows = [DetailRow("種類", f"{item.kind_label}（{part_of(entry)}）")]
+    if entry.kind == Kind.PRACTICE:
+        rows.append(DetailRow("区分", f"{entry.section}（{entry.heading}）"))
+    rows.append(DetailRow("テーマ", "、".join(entry.themes)))
+    rows.append(DetailRow("出典", cite))
+    if entry.source != "report":
+        rows.append(DetailRow("提供元", entry.source))
+    rows += [DetailRow("訂正", f"原文「{f.original}」→「{f.corrected}」") for f in entry.fixes]
+    scene_title = corpus.scenes[entry.scene].title if entry.scene is not None else None
+    return EntryDetail(item, scene_title, tuple(rows), cite, citation(corpus))
+
+
+# --------------------------------------------------------------------------- list
+
+
+class SceneRow(NamedTuple):
+    number: int
+    title: str
+    pages: str
+    size: int  # entries
+
+
+class ThemeRow(NamedTuple):
+    name: str
+    description: str
+    size: int  # entries
+
+
+class CategoryRow(NamedTuple):
+    number: int
+    section: str
+    section_pages: str
+    name: str
+    size: int  # entries
+
+
+class StoryRow(NamedTuple):
+    number: int
+    title: str
+    pages: str
+    size: int  # entries
+
+
+class Overview(NamedTuple):
+    """`hint list` without filters: what the report holds, part by part."""
+
+    title: str
+    date: str
+    total: int
+    scenes: tuple[SceneRow, ...]
+    themes: tuple[ThemeRow, ...]
+    categories: tuple[CategoryRow, ...]
+    stories: tuple[StoryRow, ...]
+
+
+def overview(corpus: Corpus) -> Overview:
+    counts = corpus.theme_counts()
+    return Overview(
+        str(corpus.about.get("title", "")),
+        str(corpus.about.get("date", "")),
+        len(corpus.entries),
+        tuple(
+            SceneRow(s.number, s.title, pages(s.page, s.page_end), len(s.entries))
+            for s in corpus.scenes.values()
+        ),
+        tuple(ThemeRow(t.name, t.description, counts.get(t.name, 0)) for t in corpus.themes),
+        _category_rows(corpus.categories()),
+        tuple(
+            StoryRow(n, st.name, pages(st.page, st.page_end), len(corpus.story_lines(n)))
+            for n, st in enumerate(corpus.stories, 1)
+        ),
+    )
+
+
+def _category_rows(groups: Sequence["Category"]) -> tuple[CategoryRow, ...]:
+    return tuple(
+        CategoryRow(
+            g.number, g.section.name, pages(g.section.page, g.section.page_end), g.name, len(g.entries)
+        )
+        for g in groups
+    )
+
+
+class ListGroup(NamedTuple):
+    part: str  # 場面1 title  p.8-10, or an entry's location
+    heading: str
+    entries: tuple[EntryView, ...]
+
+
+class EntryList(NamedTuple):
+    """`hint list` with filters: the entries, grouped by part and heading."""
+
+    title: str  # the filters: テーマ「家族支援」・場面1
+    note: str  # the theme's description
+    size: int  # entries
+    groups: tuple[ListGroup, ...]
+
+    def items(self) -> tuple[EntryView, ...]:
+        return tuple(v for g in self.groups for v in g.entries)
+
+
+def entry_list(corpus: Corpus, entries: Sequence[Entry], title: str, note: str = "") -> EntryList:
+    groups: dict[tuple[str, str], list[EntryView]] = {}
+    for e in entries:
+        v = entry_view(corpus, e)
+        if e.scene is not None:
+            s = corpus.scenes[e.scene]
+            part = f"場面{s.number} {s.title}  {pages(s.page, s.page_end)}"
+        else:
+            part = v.location
+        groups.setdefault((part, v.heading), []).append(v)
+    return EntryList(
+        title, note, len(entries), tuple(ListGroup(p, h, tuple(vs)) for (p, h), vs in groups.items())
+    )
+
+
+def describe_filters(theme: str | None, scene: int | None, kind: str | None) -> str:
+    """テーマ「家族支援」・場面1・支援のヒント; empty without filters."""
+    parts = (
+        f"テーマ「{theme}」" if theme else "",
+        f"場面{scene}" if scene else "",
+        KIND_LABELS[kind] if kind else "",
+    )
+    return "・".join(p for p in parts if p)
+
+
+# --------------------------------------------------------------------------- practices
+
+
+class SectionView(NamedTuple):
+    name: str
+    subtitle: str
+    pages: str
+    page: int
+    page_end: int | None
+    categories: tuple[CategoryRow, ...]
+
+
+class PracticesOverview(NamedTuple):
+    sections: tuple[SectionView, ...]
+
+
+def _section_view(section: Section, rows: Iterable[CategoryRow]) -> SectionView:
+    return SectionView(
+        section.name,
+        section.subtitle,
+        pages(section.page, section.page_end),
+        section.page,
+        section.page_end,
+        tuple(r for r in rows if r.section == section.name),
+    )
+
+
+def practices_overview(corpus: Corpus) -> PracticesOverview:
+    rows = _category_rows(corpus.categories())
+    return PracticesOverview(tuple(_section_view(s, rows) for s in corpus.sections))
+
+
+class PracticeGroup(NamedTuple):
+    number: int
+    section: SectionView
+    category: str
+    entries: tuple[EntryView, ...]
+
+
+class Practices(NamedTuple):
+    groups: tuple[PracticeGroup, ...]
+
+    def items(self) -> tuple[EntryView, ...]:
+        return tuple(v for g in self.groups for v in g.entries)
+
+
+def practices(corpus: Corpus, groups: Sequence["Category"]) -> Practices:
+    return Practices(
+        tuple(
+            PracticeGroup(g.number, _section_view(g.section, ()), g.name, _views(corpus, g.entries))
+            for g in groups
+        )
+    )
+
+
+# --------------------------------------------------------------------------- stories
+
+
+class StorySubsection(NamedTuple):
+    name: str  # "" for lines directly under the section
+    entries: tuple[EntryView, ...]
+
+
+class StorySection(NamedTuple):
+    name: str
+    subsections: tuple[StorySubsection, ...]
+
+
+class StoryView(NamedTuple):
+    number: int
+    title: str
+    pages: str
+    page: int
+    page_end: int | None
+    sections: tuple[StorySection, ...]
+
+    def items(self) -> tuple[EntryView, ...]:
+        return tuple(v for s in self.sections for sub in s.subsections for v in sub.entries)
+
+
+def story_view(corpus: Corpus, number: int) -> StoryView:
+    story = corpus.stories[number - 1]
+    sections: list[tuple[str, list[tuple[str, list[EntryView]]]]] = []
+    for e in corpus.story_lines(number):
+        section, sub = e.heading or "", e.subheading or ""
+        if not sections or sections[-1][0] != section:
+            sections.append((section, []))
+        subs = sections[-1][1]
+        if not subs or subs[-1][0] != sub:
+            subs.append((sub, []))
+        subs[-1][1].append(entry_view(corpus, e))
+    return StoryView(
+        number,
+        story.name,
+        pages(story.page),
+        story.page,
+        story.page_end,
+        tuple(
+            StorySection(s, tuple(StorySubsection(n, tuple(es)) for n, es in subs)) for s, subs in sections
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- about
+
+
+class Correction(NamedTuple):
+    where: str  # an ID, or 場面N タイトル
+    location: str
+    original: str
+    corrected: str
+
+
+class CommitteeMember(NamedTuple):
+    name: str
+    affiliation: str
+
+
+class AboutPart(NamedTuple):
+    heading: str
+    page: int | None
+    paragraphs: tuple[str, ...]
+
+
+class About(NamedTuple):
+    """`hint about`: the report, how to cite it, its committee, our corrections, where the data is."""
+
+    title: str
+    series: str
+    commissioned_by: str
+    date: str
+    year: int | None
+    citation: str
+    committee_name: str
+    committee: tuple[CommitteeMember, ...]
+    corrections: tuple[Correction, ...]
+    counts: dict[str, int]
+    data_dir: str
+    version: str
+    preface: tuple[AboutPart, ...]
+    afterword: AboutPart | None
+
+
+def _part(raw: Any) -> AboutPart:
+    return AboutPart(
+        str(raw.get("heading", "")), raw.get("page"), tuple(str(p) for p in raw.get("paragraphs", []))
+    )
+
+
+def about(corpus: Corpus, data_dir: str, version: str) -> About:
+    a = corpus.about
+    counts: dict[str, int] = {k.value: 0 for k in Kind}
+    for e in corpus.entries:
+        counts[e.kind] += 1
+    counts.update(entries=len(corpus.entries), scenes=len(corpus.scenes), themes=len(corpus.themes))
+    return About(
+        str(a.get("title", "")),
+        str(a.get("series", "")),
+        str(a.get("commissioned_by", "")),
+        str(a.get("date", "")),
+        a.get("year"),
+        str(a.get("citation", "")),
+        str(a.get("committee_name", "")),
+        tuple(
+            CommitteeMember(str(m.get("name", "")), str(m.get("affiliation", "")))
+            for m in a.get("committee", [])
+        ),
+        tuple(
+            Correction(
+                where,
+                short_location(corpus.by_id[where]) if where in corpus.by_id else "",
+                fix.original,
+                fix.corrected,
+            )
+            for where, fix in corpus.corrections()
+        ),
+        counts,
+        data_dir,
+        version,
+        tuple(_part(p) for p in a.get("preface", [])),
+        _part(a["afterword"]) if a.get("afterword") else None,
+    )
+
+
+# --------------------------------------------------------------------------- search
+
+
+class Explanation(NamedTuple):
+    """Why a result ranks where it does, in labelled rows (一致した語, 言い換え, 誤字補正, スコア)."""
+
+    rows: tuple[DetailRow, ...]
+
+
+class ResultView(NamedTuple):
+    item: EntryView
+    result: "Result"
+    spans: tuple[tuple[int, int], ...]  # matched stretches of the entry's text
+    explanation: Explanation | None
+
+
+class SuggestionBlock(NamedTuple):
+    """A scene's committee suggestions, shown under the results when the scene ranks high."""
+
+    scene: int
+    title: str  # 場面Nの委員からのサジェスション
+    entries: tuple[EntryView, ...]
+
+
+class SearchView(NamedTuple):
+    query: str
+    filters: str
+    results: tuple[ResultView, ...]
+    total: int  # results before --limit
+    suggestions: tuple[SuggestionBlock, ...]
+    reading: tuple[DetailRow, ...]  # how the query was read (with --explain)
+    explain: bool
+    citation: str
+
+    def items(self) -> tuple[EntryView, ...]:
+        return tuple(r.item for r in self.results)
+
+
+def ranked_scenes(
+    results: Sequence["Result"], top: int = FIRST_RESULTS, most: int = SUGGESTED_SCENES
+) -> list[int]:
+    """The scenes that rank high: the first result's, then any with two or more of the first ``top``."""
+    first = [r.entry.scene for r in results[:top]]
+    counts: dict[int, int] = {}
+    for n in first:
+        if n is not None:
+            counts[n] = counts.get(n, 0) + 1
+    scenes = [first[0]] if first and first[0] is not None else []
+    scenes += [n for n in counts if counts[n] >= 2 and n not in scenes]
+    return scenes[:most]
+
+
+def _listing(items: Sequence[str], limit: int = EXPLAIN_TERMS) -> str:
+    shown = "、".join(items[:limit])
+    return shown + (f" ほか{len(items) - limit}件" if len(items) > limit else "")
+
+
+def _by_word(pairs: Iterable[tuple[str | None, str]]) -> list[str]:
+    """(user word, report word) pairs as 「しんど → 燃え尽き・疲弊」, one item per user word."""
+    groups: dict[str, list[str]] = {}
+    for via, term in pairs:
+        groups.setdefault(via or "", []).append(term)
+    return [f"{via} → {'・'.join(terms)}" for via, terms in groups.items()]
+
+
+def explanation(result: "Result", spell: Callable[[str], str]) -> Explanation:
+    """A result's matched terms by kind, and the parts of its score.
+
+    ``spell`` writes a normalized term as the report does (`Searcher.spelling`).
+    """
+    own = [
+        f"「{spell(h.term)}」 {h.score:.2f}" if h.role == _PHRASE else f"{spell(h.term)} {h.score:.2f}"
+        for h in result.hits
+        if h.role not in (_THESAURUS, _TYPO)
+    ]
+    thesaurus = _by_word(
+        (h.via, f"{spell(h.term)} {h.score:.2f}") for h in result.hits if h.role == _THESAURUS
+    )
+    typos = _by_word((h.via, f"{spell(h.term)} {h.score:.2f}") for h in result.hits if h.role == _TYPO)
+    parts = " + ".join(
+        f"{SCORE_PARTS.get(key, key)} {value:.2f}"
+        for key, value in result.parts.items()
+        if abs(value) >= 0.005
+    )
+    rows = [
+        DetailRow(label, _listing(items))
+        for label, items in (("一致した語", own), ("言い換え", thesaurus), ("誤字補正", typos))
+        if items
+    ]
+    rows.append(DetailRow("スコア", f"{result.score:.2f}" + (f" = {parts}" if parts else "")))
+    return Explanation(tuple(rows))
+
+
+def query_reading(terms: Sequence["Term"], spell: Callable[[str], str]) -> tuple[DetailRow, ...]:
+    """How the query was read: its words and phrases, what they were expanded to."""
+    words = [
+        f"「{spell(t.text)}」" if t.role == _PHRASE else spell(t.text)
+        for t in terms
+        if t.role in _WHOLE_WORDS
+    ]
+    groups = (
+        ("語", words),
+        ("言い換え", _by_word((t.via, spell(t.text)) for t in terms if t.role == _THESAURUS)),
+        ("誤字補正", _by_word((t.via, spell(t.text)) for t in terms if t.role == _TYPO)),
+    )
+    return tuple(DetailRow(label, _listing(items, 12)) for label, items in groups if items)
+
+
+def search_view(
+    corpus: Corpus,
+    query: str,
+    found: Sequence["Result"],
+    limit: int | None,
+    *,
+    filters: str = "",
+    kind: str | None = None,
+    explain: bool = False,
+    reading: Sequence["Term"] = (),
+    spell: Callable[[str], str] = str,
+) -> SearchView:
+    """A search's results (the first ``limit`` of ``found``) and the suggestions of the scenes they rank."""
+    from .text import spans
+
+    shown = list(found[:limit] if limit is not None else found)
+    results = tuple(
+        ResultView(
+            entry_view(corpus, r.entry),
+            r,
+            tuple(spans(r.entry.text, r.highlight_terms())),
+            explanation(r, spell) if explain else None,
+        )
+        for r in shown
+    )
+    blocks = []
+    if kind is None:
+        for n in ranked_scenes(shown):
+            suggestions = corpus.scenes[n].of_kind(Kind.SUGGESTION)
+            if suggestions:
+                title = f"場面{n}の{KIND_LABELS[Kind.SUGGESTION]}"
+                blocks.append(SuggestionBlock(n, title, _views(corpus, suggestions)))
+    return SearchView(
+        query,
+        filters,
+        results,
+        len(found),
+        tuple(blocks),
+        query_reading(reading, spell) if explain else (),
+        explain,
+        citation(corpus),
+    )
