@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from .lookup import LookupFailed
     from .search import Searcher
     from .terminal.console import ColorChoice
+    from .terminal.helpscreen import HelpPage
 
 EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
@@ -55,6 +56,7 @@ EXIT_DATA = 3
 EXIT_SOFTWARE = 70  # sysexits.h EX_SOFTWARE
 EXIT_INTERRUPTED = 130
 
+NO_PAGER_KEY = "hint.no_pager"  # in ctx.meta: the global --no-pager was given
 ECHO_LIMIT = 40  # characters of user input echoed in a message
 MATCH_LIMIT = 200  # characters of a theme or category name compared (a pasted page stays fast)
 
@@ -162,7 +164,15 @@ def _console(color: str | None, ctx: typer.Context | None = None) -> "Console":
     from .terminal.console import make_console
 
     root: Any = ctx.obj if ctx is not None else None
-    return make_console(cast("ColorChoice", color or root or "auto"))
+    console = make_console(cast("ColorChoice", color or root or "auto"))
+    if ctx is not None and not ctx.meta.get(NO_PAGER_KEY):
+        from .terminal import pager
+
+        if pager.wanted(console):
+            # What the command prints is held until it ends, then paged if taller than the terminal.
+            pager.start(console)
+            ctx.call_on_close(lambda: pager.finish(console))
+    return console
 
 
 def _corpus() -> "Corpus":
@@ -181,35 +191,82 @@ def _check_color(value: str | None) -> str | None:
 
 
 class _JapaneseHelp:
-    """Help screens in Japanese where Click and Typer print English labels."""
+    """Help screens in Japanese, laid out by `terminal.helpscreen` (whole descriptions, any width).
+
+    A command's docstring is its help: paragraphs, then lines 「例: hint …」 (one
+    example each), which the help screen lists under 例.
+    """
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        try:
-            from typer import rich_utils
-        except ImportError:  # pragma: no cover - rich is a dependency
-            pass
-        else:
-            rich_utils.ARGUMENTS_PANEL_TITLE = "引数"
-            rich_utils.OPTIONS_PANEL_TITLE = "オプション"
-            rich_utils.COMMANDS_PANEL_TITLE = "コマンド"
-            rich_utils.DEFAULT_STRING = "[既定: {}]"
-            rich_utils.REQUIRED_LONG_STRING = "[必須]"
-        try:
-            super().format_help(ctx, formatter)  # type: ignore[misc]
-        except SystemExit:  # Rich's answer to a closed pipe (hint --help | head -1)
-            from .output import ReaderGone
+        from .terminal import helpscreen
+        from .terminal.console import make_console
 
-            raise ReaderGone from None
+        console = make_console(_color_in(sys.argv[1:]))
+        with console.capture() as captured:
+            helpscreen.render(console, _help_page(self, ctx))
+        text = "\n".join(line.rstrip(" ") for line in captured.get().split("\n"))
+        formatter.write(text)
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="使い方: ")
+        formatter.write_usage(ctx.command_path, " ".join(_usage_pieces(self, ctx)), prefix="使い方: ")
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = "この説明を表示して終了"
         return option
+
+
+def _usage_pieces(command: Any, ctx: Any) -> list[str]:
+    pieces = ["[オプション]"]
+    for param in command.get_params(ctx):
+        if param.param_type_name == "argument":
+            pieces.append(param.metavar or param.human_readable_name)
+    if isinstance(command, TyperGroup):
+        pieces.append("[コマンド] [引数]...")
+    return pieces
+
+
+def _help_page(command: Any, ctx: Any) -> "HelpPage":
+    from .terminal.helpscreen import HelpItem, HelpPage
+
+    paragraphs, examples = [], []
+    for paragraph in (command.help or "").split("\n\n"):
+        lines = []
+        for line in paragraph.strip().splitlines():
+            if line.startswith("例:"):
+                examples += [e.strip() for e in line.removeprefix("例:").split(" / ") if e.strip()]
+            else:
+                lines.append(line.strip())
+        if lines:
+            paragraphs.append("\n".join(lines))
+    arguments, options = [], []
+    for param in command.get_params(ctx):
+        if getattr(param, "hidden", False):
+            continue
+        if param.param_type_name == "argument":
+            arguments.append(HelpItem(param.metavar or param.human_readable_name, param.help or ""))
+            continue
+        names = sorted([*param.opts, *param.secondary_opts], key=lambda o: (o.startswith("--"), o))
+        label = ", ".join(names)
+        if not getattr(param, "is_flag", False) and param.metavar:
+            label += f" {param.metavar}"
+        options.append(HelpItem(label, param.help or ""))
+    commands = []
+    if isinstance(command, TyperGroup):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub is not None and not sub.hidden:
+                summary = (sub.help or "").strip().split("\n\n")[0]
+                commands.append(HelpItem(name, " ".join(summary.split("\n"))))
+    return HelpPage(
+        f"{ctx.command_path} {' '.join(_usage_pieces(command, ctx))}",
+        tuple(paragraphs),
+        tuple(examples),
+        tuple(arguments),
+        tuple(options),
+        tuple(commands),
+    )
 
 
 class _HintCommand(_JapaneseHelp, TyperCommand):
@@ -227,7 +284,7 @@ class _HintGroup(_JapaneseHelp, TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> NoReturn:
-        argv = list(sys.argv[1:] if args is None else args)
+        argv = _hoist_no_pager(list(sys.argv[1:] if args is None else args))
         try:
             code = super().main(argv, prog_name or "hint", complete_var, standalone_mode=False, **extra)
             sys.stdout.flush()
@@ -257,15 +314,38 @@ class _HintGroup(_JapaneseHelp, TyperGroup):
             raise BadInput(lookup_message(exc)) from None
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        name = args[0] if args else ""
-        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            from difflib import get_close_matches
+        """A command by name; a first word that is no command and not close to one is a search.
+
+        ``hint 本人に会えない`` is ``hint search 本人に会えない``; ``hint serch …`` is
+        a typo of a command (「もしかして: search」), not a search for "serch".
+        """
+        name = args[0] if args else None
+        if name is not None and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from .lookup import close_spellings
 
             commands = self.list_commands(ctx)
-            close = get_close_matches(name, commands, n=1)
-            hint = f"もしかして: {close[0]}" if close else f"使えるコマンド: {', '.join(commands)}"
-            raise BadInput(f"コマンド{_quoted(name)}はありません。{hint}")
+            close = close_spellings(name, commands, limit=1) if name.strip() else []
+            if close:
+                raise BadInput(
+                    f"コマンド{_quoted(name)}はありません。もしかして: {close[0]}"
+                    f"（検索するなら: hint search {shown(name)}）"
+                )
+            search = self.get_command(ctx, "search")
+            if search is not None:
+                return "search", search, args
         return super().resolve_command(ctx, args)
+
+
+def _hoist_no_pager(argv: list[str]) -> list[str]:
+    """``--no-pager`` anywhere before ``--`` moves to the front, where the group reads it.
+
+    It is a global option, but a person adds it at the end (hint scene 3 --no-pager).
+    """
+    end = argv.index("--") if "--" in argv else len(argv)
+    if "--no-pager" not in argv[:end]:
+        return argv
+    rest = [a for a in argv[:end] if a != "--no-pager"]
+    return ["--no-pager", *rest, *argv[end:]]
 
 
 def _color_in(argv: Sequence[str]) -> "ColorChoice":
@@ -333,12 +413,14 @@ def _usage_message(exc: click_errors.ClickException) -> str:
     ctx = getattr(exc, "ctx", None)
     where = f"（使い方: {ctx.command_path} --help）" if ctx is not None else "（使い方: hint --help）"
     if isinstance(exc, click_errors.NoSuchOption):
-        close = f"。もしかして: {', '.join(exc.possibilities)}" if exc.possibilities else ""
-        return f"オプション {shown(exc.option_name)} はありません{close}{where}"
+        close = _close_options(exc.option_name, ctx)
+        maybe = f"。もしかして: {', '.join(close)}" if close else ""
+        return f"オプション {shown(exc.option_name)} はありません{maybe}{where}"
     if isinstance(exc, click_errors.MissingParameter):
         param = exc.param
         name = (param.human_readable_name if param is not None else "") or "引数"
-        return f"{shown(name)} を指定してください{where}"
+        name = name.strip("[]").removesuffix("...")
+        return f"{shown(name)}を指定してください{where}"
     if isinstance(exc, click_errors.BadParameter):
         param = exc.param
         label = (param.opts[0] if param is not None and param.opts else "") or "値"
@@ -350,6 +432,19 @@ def _usage_message(exc: click_errors.ClickException) -> str:
     if extra:
         return f"余分な引数があります: {shown(extra.group(1))}{where}"
     return f"使い方が正しくありません: {shown(message)}{where}"
+
+
+def _close_options(name: str, ctx: Any) -> list[str]:
+    """The command's options spelled close to ``name`` (`lookup.close_spellings`, dashes aside)."""
+    from .lookup import close_spellings
+
+    if ctx is None:
+        return []
+    options = [
+        o for p in ctx.command.get_params(ctx) for o in (*p.opts, *p.secondary_opts) if o.startswith("--")
+    ]
+    bare = {o.lstrip("-"): o for o in options}
+    return [bare[o] for o in close_spellings(name.lstrip("-"), list(bare), limit=2)]
 
 
 def _silence_stdout() -> None:
@@ -392,7 +487,9 @@ Kind = Annotated[
         " practice（支援体制） story（素材集）",
     ),
 ]
-SceneFilter = Annotated[str | None, typer.Option("--scene", "-s", metavar="N", help="場面の番号で絞る")]
+SceneFilter = Annotated[
+    str | None, typer.Option("--scene", "-s", metavar="番号", help="場面の番号で絞る（1～6）")
+]
 Color = Annotated[
     str | None,
     typer.Option(
@@ -414,17 +511,25 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     color: Color = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="長い出力もページャー（less など）を通さずに表示する。環境変数 HINT_PAGER、PAGER でページャーを選べます",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="バージョンを表示して終了")
     ] = False,
 ) -> None:
-    """ひきこもり支援のヒント集（厚生労働省、令和3年3月）を状況・場面・テーマ・ID から引く。
+    """厚生労働省の報告書「ひきこもり状態にある方やその家族に対する支援のヒント集」（令和3年3月）を、状況・場面・テーマ・ID から引く。
 
-    報告書「ひきこもり状態にある方やその家族に対する支援のヒント集」を収録しています。
-    はじめに: hint search 本人に会えない（状況から探す）
-    ほかに: hint list（全体の一覧）、hint scene 1（場面1を読む）
+    例: hint 本人に会えない
+    例: hint scene 1
+    例: hint help search
     """
     ctx.obj = color
+    ctx.meta[NO_PAGER_KEY] = no_pager
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
 
@@ -439,14 +544,17 @@ def search(
     words: Annotated[
         list[str],
         typer.Argument(
-            metavar="QUERY...",
-            help="状況や言葉（例: 本人に会えない、しんどい、父親から娘がこもっていると電話があった）",
+            metavar="検索語...",
+            help="状況や言葉（例: 本人に会えない、しんどい、父親から娘がこもっていると電話があった）。"
+            "最初の語がコマンドでなければ search は省けます（hint 本人に会えない）",
             show_default=False,
         ),
     ],
     limit: Annotated[
         str,
-        typer.Option("--limit", "-n", metavar="N", help="表示する件数（1 以上、既定 5）", show_default=False),
+        typer.Option(
+            "--limit", "-n", metavar="件数", help="表示する件数（1 以上、既定 5）", show_default=False
+        ),
     ] = "5",  # one screen: five results and the scene's suggestions
     scene: SceneFilter = None,
     category: Category = None,
@@ -459,7 +567,8 @@ def search(
 ) -> None:
     """状況や言葉で、役に立つヒントを探す（関連の高い順、既定で 5 件）。
 
-    例: hint search 本人に会えない / hint search しんどい --explain / hint search 訪問 -s 1 -k hint
+    例: hint search 本人に会えない
+    例: hint search 訪問 -s 1 -k hint
     """
     from . import lookup, views
     from .store import load_searcher
@@ -532,7 +641,9 @@ def scene(
     ctx: typer.Context,
     number: Annotated[
         str,
-        typer.Argument(metavar="N", help="場面の番号（３、場面3 も可。一覧: hint list）", show_default=False),
+        typer.Argument(
+            metavar="番号", help="場面の番号（３、場面3 も可。一覧: hint list）", show_default=False
+        ),
     ],
     json: Json = False,
     color: Color = None,
@@ -540,6 +651,7 @@ def scene(
     """場面ごとの対応のヒントを読む（具体例、支援のヒント、委員からのサジェスション）。
 
     例: hint scene 3
+    例: hint scene 場面３
     """
     from . import lookup, views
 
@@ -564,7 +676,8 @@ def list_(
 ) -> None:
     """一覧: 場面・テーマ・支援体制の分類・素材集。絞り込むと項目を ID 付きで表示。
 
-    例: hint list -c 家族支援 / hint list --scene 2 --kind hint
+    例: hint list -c 家族支援
+    例: hint list --scene 2 --kind hint
     """
     from . import lookup, views
 
@@ -601,6 +714,7 @@ def show(
     """項目を一つ、場面・見出し・ページ・テーマ・出典とともに表示する。
 
     例: hint show s1-h5
+    例: hint show st1-3
     """
     from . import lookup, views
 
@@ -630,7 +744,8 @@ def practices(
 ) -> None:
     """支援体制の整備に関する具体例: 分類の一覧、または一つの分類の取組。
 
-    例: hint practices / hint practices 3 / hint practices 家族
+    例: hint practices 3
+    例: hint practices 家族
     """
     from . import lookup, views
     from .terminal import panels
@@ -655,7 +770,8 @@ def practices(
 def story(
     ctx: typer.Context,
     number: Annotated[
-        str | None, typer.Argument(metavar="[N]", help="例の番号（一覧: hint list）", show_default=False)
+        str | None,
+        typer.Argument(metavar="[番号]", help="例の番号（1 か 2。一覧: hint list）", show_default=False),
     ] = None,
     json: Json = False,
     color: Color = None,
@@ -685,7 +801,10 @@ def about(
     json: Json = False,
     color: Color = None,
 ) -> None:
-    """報告書について: 出典と引用のしかた、委員会、表記の訂正、データの場所、バージョン。"""
+    """報告書について: 出典と引用のしかた、委員会、表記の訂正、データの場所、バージョン。
+
+    例: hint about --full
+    """
     from . import views
     from .store import data_dir
 
@@ -696,6 +815,37 @@ def about(
     from .terminal import panels
 
     panels.about(_console(color, ctx), view, full=full)
+
+
+@command(name="help")
+def help_(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Argument(metavar="[コマンド]", help="説明を見るコマンド（例: search）", show_default=False),
+    ] = None,
+) -> None:
+    """コマンドの使い方を表示する（hint --help、hint search --help と同じ）。
+
+    例: hint help
+    例: hint help search
+    """
+    root = ctx.find_root()
+    group = cast("TyperGroup", root.command)
+    if name is None:
+        typer.echo(group.get_help(root))
+        return
+    sub = group.get_command(root, name)
+    if sub is None:
+        from .lookup import close_spellings
+
+        close = close_spellings(name, group.list_commands(root), limit=1)
+        hint = (
+            f"もしかして: {close[0]}" if close else f"使えるコマンド: {', '.join(group.list_commands(root))}"
+        )
+        raise BadInput(f"コマンド{_quoted(name)}はありません。{hint}")
+    with sub.make_context(name, [], parent=root, resilient_parsing=True) as sub_ctx:
+        typer.echo(sub.get_help(sub_ctx))
 
 
 def _reconfigure_streams() -> None:
@@ -719,7 +869,7 @@ def _only_the_named_command(args: Sequence[str]) -> typer.Typer:
         if rest[0] in ("--help", "-h", "--version"):
             return app  # the group answers these itself, listing every command
         rest = rest[2:] if rest[0] == "--color" else rest[1:]
-    if not rest:
+    if not rest or rest[0] == "help":  # help names the other commands
         return app
     chosen = [
         c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", "")) == rest[0]

@@ -558,12 +558,34 @@ class ResultView(NamedTuple):
     explanation: Explanation | None
 
 
+class Excerpt(NamedTuple):
+    """The start of an entry's text, cut only where a sentence ends (`excerpt`)."""
+
+    item: EntryView
+    text: str  # whole sentences of the entry's text, from its start
+    cut: bool  # sentences follow that are not shown
+
+
 class SuggestionBlock(NamedTuple):
-    """A scene's committee suggestions, shown under the results when the scene ranks high."""
+    """A scene's committee suggestions, shown under the results when the scene ranks high.
+
+    ``entries`` leaves out the suggestions already among the results; ``excerpts``
+    are their openings (whole sentences), for a view that shows many at once.
+    """
 
     scene: int
     title: str  # 場面Nの委員からのサジェスション
     entries: tuple[EntryView, ...]
+    excerpts: tuple[Excerpt, ...] = ()
+    left_out: int = 0  # suggestions of the scene not repeated because they are among the results
+
+
+class ResultGroup(NamedTuple):
+    """Results in one place of the report (a scene, a practice section, a story): its name once."""
+
+    place: Place
+    ranks: tuple[int, ...]  # 1-based ranks of ``results``
+    results: tuple["ResultView", ...]
 
 
 class SearchView(NamedTuple):
@@ -578,6 +600,59 @@ class SearchView(NamedTuple):
 
     def items(self) -> tuple[EntryView, ...]:
         return tuple(r.item for r in self.results)
+
+    def groups(self, start: int = 0, stop: int | None = None) -> tuple[ResultGroup, ...]:
+        """Results ``start:stop`` under one line per place, places in the order of their best result.
+
+        Within a place the results keep their rank order; the ranks go with them.
+        """
+        grouped: dict[Place, list[tuple[int, ResultView]]] = {}
+        for rank, result in enumerate(self.results[start:stop], start + 1):
+            grouped.setdefault(result.item.place, []).append((rank, result))
+        return tuple(
+            ResultGroup(p, tuple(r for r, _ in rs), tuple(res for _, res in rs)) for p, rs in grouped.items()
+        )
+
+
+# Where a sentence ends: 。！？ (and their ASCII forms), with the closing brackets that follow.
+_SENTENCE_END = frozenset("。！？!?")
+_CLOSERS = frozenset("」』）)】〕")
+EXCERPT_CHARS = 70  # about two lines at 80 columns
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` split after each sentence end (。 and the closing brackets right after it).
+
+    The pieces joined give ``text`` back exactly.
+    """
+    out: list[str] = []
+    start = i = 0
+    while i < len(text):
+        if text[i] in _SENTENCE_END:
+            i += 1
+            while i < len(text) and text[i] in _CLOSERS:
+                i += 1
+            out.append(text[start:i])
+            start = i
+        else:
+            i += 1
+    if start < len(text):
+        out.append(text[start:])
+    return out
+
+
+def excerpt(item: EntryView, limit: int = EXCERPT_CHARS) -> Excerpt:
+    """The first sentences of an entry that fit in ``limit`` characters; at least one, never a part of one.
+
+    A sentence is never cut: cutting one can change what it says (「…ではなく、」).
+    """
+    parts = sentences(item.text)
+    shown = parts[0] if parts else ""
+    for part in parts[1:]:
+        if len(shown) + len(part) > limit:
+            break
+        shown += part
+    return Excerpt(item, shown, len(shown) < len(item.text))
 
 
 def ranked_scenes(
@@ -677,11 +752,16 @@ def search_view(
     )
     blocks = []
     if kind is None:
+        among = {r.entry.id for r in shown}
         for n in ranked_scenes(shown):
             suggestions = corpus.scenes[n].of_kind(Kind.SUGGESTION)
-            if suggestions:
+            rest = _views(corpus, (e for e in suggestions if e.id not in among))
+            if rest:
                 title = f"場面{n}の{KIND_LABELS[Kind.SUGGESTION]}"
-                blocks.append(SuggestionBlock(n, title, _views(corpus, suggestions)))
+                left_out = len(suggestions) - len(rest)
+                blocks.append(
+                    SuggestionBlock(n, title, rest, tuple(excerpt(item) for item in rest), left_out)
+                )
     return SearchView(
         query,
         filters,

@@ -408,7 +408,7 @@ def test_bad_scene_is_usage_error_naming_the_valid_scenes(invoke: Invoke, arg: s
 def test_scene_without_number_is_usage_error_in_japanese(invoke: Invoke) -> None:
     result = invoke("scene")
     assert result.exit_code == EXIT_USAGE
-    assert "N を指定してください" in result.stderr
+    assert "番号を指定してください" in result.stderr
 
 
 def test_scene_json_structure(invoke: Invoke, corpus: Corpus) -> None:
@@ -707,7 +707,7 @@ COMMANDS = [c.name or c.callback.__name__ for c in app.registered_commands if c.
 
 
 def test_every_command_is_listed() -> None:
-    assert set(COMMANDS) == {"search", "scene", "list", "show", "practices", "story", "about"}
+    assert set(COMMANDS) == {"search", "scene", "list", "show", "practices", "story", "about", "help"}
 
 
 @pytest.mark.parametrize("args", [["--help"], *[[c, "--help"] for c in COMMANDS]])
@@ -743,7 +743,7 @@ def test_every_command_has_json(invoke: Invoke) -> None:
         (["list", "--foo"], "--foo"),
         (["list", "--scene"], "値が必要"),
         (["scene", "1", "2"], "余分な引数"),
-        (["show"], "ID を指定してください"),
+        (["show"], "IDを指定してください"),
         (["--color", "rainbow", "list"], "auto、always、never"),
         (["list", "--color", "rainbow"], "auto、always、never"),
     ],

@@ -57,7 +57,7 @@ def assert_one_japanese_line(p: subprocess.CompletedProcess[bytes]) -> None:
         (["search", "本人に会えない", "--limit", "x"], 2),
         (["list", "--kind", "nonsense"], 2),
         (["show", ""], 2),
-        (["nonsense-command"], 2),
+        (["serch", "本人"], 2),  # close to a command: a typo, not a search
         (["search", "本人", "--no-such-option"], 2),
         (["search", "天ぷらの揚げ方"], 1),
         (["search", "xyz"], 1),

@@ -1,9 +1,11 @@
 """The terminal door: console decisions, Japanese line breaking, tables, and golden files.
 
-Golden files (tests/golden/scene1.txt and scene1.ansi) are `hint scene 1` at 80
-columns, without and with colour; tests/golden/search.txt is the search view of a
-fixed list of results (not a live search: ranking changes must not move it).
-After an intended change to the output, regenerate them and review the diff:
+Golden files (tests/golden/): `hint scene 1` at 80 columns without and with colour
+(scene1.txt, scene1.ansi) and at 40 (scene1-40.txt); the search view of a fixed
+list of results (not a live search: ranking changes must not move it) at 80 and
+40 columns (search-80.txt, search-40.txt); `hint --help` and `hint search --help`
+at 80 and 40 columns (help-80.txt, help-40.txt). After an intended change to the
+output, regenerate them and review the diff:
 
     UPDATE_GOLDEN=1 pytest tests/test_terminal.py
 """
@@ -66,15 +68,31 @@ def say(console: Console, stream: io.StringIO) -> str:
 # --------------------------------------------------------------------------- golden files
 
 
-@pytest.mark.parametrize(("name", "args"), [("scene1.txt", []), ("scene1.ansi", ["--color", "always"])])
-def test_golden_scene_1(invoke: Invoke, name: str, args: list[str]) -> None:
-    result = invoke(*args, "scene", "1", env={"COLUMNS": "80"})
-    assert result.exit_code == 0
+def golden(name: str, text: str) -> None:
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.parent.mkdir(exist_ok=True)
-        path.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == path.read_text(encoding="utf-8"), f"regenerate: UPDATE_GOLDEN=1 pytest {__file__}"
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"regenerate: UPDATE_GOLDEN=1 pytest {__file__}"
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "columns"),
+    [("scene1.txt", [], "80"), ("scene1.ansi", ["--color", "always"], "80"), ("scene1-40.txt", [], "40")],
+)
+def test_golden_scene_1(invoke: Invoke, name: str, args: list[str], columns: str) -> None:
+    result = invoke(*args, "scene", "1", env={"COLUMNS": columns})
+    assert result.exit_code == 0
+    golden(name, result.stdout)
+
+
+@pytest.mark.parametrize("columns", ["80", "40"])
+def test_golden_help(invoke: Invoke, columns: str) -> None:
+    pages = [invoke(*args, env={"COLUMNS": columns}) for args in (["--help"], ["search", "--help"])]
+    assert all(page.exit_code == 0 for page in pages)
+    text = "".join(page.stdout for page in pages)
+    assert max(cell_len(line) for line in text.splitlines()) <= int(columns)
+    golden(f"help-{columns}.txt", text)
 
 
 def fixed_results(corpus: Corpus) -> list[Result]:
@@ -109,12 +127,9 @@ def search_view(corpus: Corpus, width: int, explain: bool = False) -> str:
     return stream.getvalue()
 
 
-def test_golden_search(corpus: Corpus) -> None:
-    out = search_view(corpus, 80)
-    path = GOLDEN / "search.txt"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_text(out, encoding="utf-8")
-    assert out == path.read_text(encoding="utf-8"), f"regenerate: UPDATE_GOLDEN=1 pytest {__file__}"
+@pytest.mark.parametrize("width", [80, 40])
+def test_golden_search(corpus: Corpus, width: int) -> None:
+    golden(f"search-{width}.txt", search_view(corpus, width))
 
 
 def test_golden_files_differ_only_in_escape_codes() -> None:

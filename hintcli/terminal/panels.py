@@ -26,7 +26,7 @@ from rich.text import Text
 from .. import views as v
 from ..corpus import KIND_LABELS, KINDS, Kind
 from .style import FIX_MARK, FIX_NOTE, NARROW, STYLE
-from .width import JText, Rows, say
+from .width import JText, Rows, say, say_pieces
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -446,58 +446,92 @@ def place(p: v.Place, width: int | None = None) -> str:
     return f"{p.lead}「{cut}…」 {p.pages}" if len(cut) >= 2 else f"{p.lead} {p.pages}"
 
 
-def search_header(view: v.SearchView, query: str) -> Text:
-    """「本人に会えない」の検索結果  10件／全23件（すべて: --limit 23）; ``query`` already sanitized."""
+def search_header(view: v.SearchView, query: str) -> list[Text]:
+    """「本人に会えない」の検索結果  10件／全23件（すべて: --limit 23）, as pieces that wrap whole;
+    ``query`` already sanitized."""
     where = f"（{view.filters}）" if view.filters else ""
     head = JText.assemble(
         ("「", STYLE["title"]), (query, STYLE["title"]), (f"」の検索結果{where}", STYLE["title"])
     )
     count = len(view.results)
     if count < view.total:
-        head.append(f"  {count}件／全{view.total}件", STYLE["label"])
-        head.append(f"（すべて: --limit {view.total}）", STYLE["dim"])
-    else:
-        head.append(f"  {count}件", STYLE["label"])
-    return head
+        return [
+            head,
+            Text(f"  {count}件／全{view.total}件", STYLE["label"]),
+            Text(f"（すべて: --limit {view.total}）", STYLE["dim"]),
+        ]
+    return [head, Text(f"  {count}件", STYLE["label"])]
 
 
 def search_results(console: Console, view: v.SearchView, query: str) -> None:
-    """Ranked results, one compact panel each, matched words highlighted.
+    """Ranked results under one line per place (scene title and pages once), matched words highlighted.
 
-    The committee's suggestions of the scenes that rank high follow the first
-    `views.FIRST_RESULTS` results, so that they are on the first screen; the
-    rest of the results come after them. ``query`` is the query as echoed (sanitized).
+    The committee's suggestions of the scenes that rank high, except those
+    already among the results, follow the first `views.FIRST_RESULTS` results,
+    so that the first screen holds the header, the best results and the
+    suggestions; the rest of the results come after them. ``query`` is the
+    query as echoed (sanitized).
     """
     narrow = console.width < NARROW
-    say(console, search_header(view, query))
+    say_pieces(console, search_header(view, query))
     if view.explain and view.reading:
         line = JText("検索語の読み取り: ", style=STYLE["label"])
         line.append(" ／ ".join(f"{r.label} {r.value}" for r in view.reading), STYLE["dim"])
         say(console, line)
     first = v.FIRST_RESULTS
-    for rank, result in enumerate(view.results, 1):
-        if rank == first + 1 and view.suggestions:
-            _suggestion_blocks(console, view.suggestions, narrow)
-            which = f"{rank}件目" if rank == len(view.results) else f"{rank}～{len(view.results)}件目"
-            console.print(Text(f"ほかの結果（{which}）", style=STYLE["dim"]))
-        below = _explanation(result.explanation, narrow) if result.explanation else None
-        title = place(result.item.place, console.width - 6)
-        console.print(entry_panel(result.item, result.spans, title=title, below=below))
-    if len(view.results) <= first and view.suggestions:
+    rank_width = len(str(len(view.results)))
+    _result_groups(console, view.groups(0, first), narrow, rank_width)
+    if view.suggestions:
         _suggestion_blocks(console, view.suggestions, narrow)
+    if len(view.results) > first:
+        rank = first + 1
+        which = f"{rank}件目" if rank == len(view.results) else f"{rank}～{len(view.results)}件目"
+        console.print()
+        console.print(Text(f"ほかの結果（{which}）", style=STYLE["dim"]))
+        _result_groups(console, view.groups(first), narrow, rank_width)
+    fixes_legend(console, view.items())
+
+
+def _result_groups(console: Console, groups: Sequence[v.ResultGroup], narrow: bool, rank_width: int) -> None:
+    from rich.padding import Padding
+
+    for group in groups:
+        console.print(Text(place(group.place, console.width), style=STYLE["title"]))
+        for rank, result in zip(group.ranks, group.results, strict=True):
+            item = result.item
+            style = STYLE[item.entry.kind]
+            # The heading line carries the rank and the ID; the text below uses the whole width.
+            heading = JText.assemble((item.heading, f"bold {style}"))
+            if narrow:
+                heading.append(f"  {item.id}", STYLE["id"])
+            tail = Text() if narrow else Text(f"  {item.id}", style=STYLE["id"])
+            lead = Text(str(rank).rjust(rank_width), style=STYLE["dim"])
+            console.print(Rows([(lead, heading, tail)], gap=1, tail_right=True))
+            console.print(Padding(entry_text(item, result.spans), (0, 0, 0, rank_width + 1)))
+            if result.explanation:
+                console.print(Padding(_explanation(result.explanation, narrow), (0, 0, 0, rank_width + 1)))
 
 
 def _suggestion_blocks(console: Console, blocks: Sequence[v.SuggestionBlock], narrow: bool) -> None:
+    """Each block: its title and where to read it whole, then each suggestion's first sentences."""
     for block in blocks:
-        console.print(
-            suggestions_panel(
-                block.entries,
-                narrow,
-                block.title,
-                max_lines=SUGGESTION_LINES,
-                subtitle=f"全文: hint scene {block.scene}",
-            )
+        also = f"（ほか{block.left_out}件は上の結果に）" if block.left_out else ""
+        say_pieces(
+            console,
+            [
+                Text(block.title, style=f"bold {STYLE['suggestion']}"),
+                Text(also, style=STYLE["dim"]),
+                Text(f"  全文: hint scene {block.scene}", style=STYLE["dim"]),
+            ],
         )
+        rows = []
+        for part in block.excerpts:
+            # The ID, then whole sentences: the text takes the whole width.
+            text = JText.assemble((part.item.id, STYLE["id"]), " ", part.text)
+            if part.cut:
+                text.append("…", STYLE["dim"])
+            rows.append((Text("・"), text, Text()))
+        console.print(Rows(rows))
 
 
 def _explanation(view: v.Explanation, narrow: bool) -> RenderableType:

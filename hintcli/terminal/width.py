@@ -129,6 +129,26 @@ def say(console: Console, text: Text) -> None:
     console.print(Group(text if isinstance(text, JText) else JText.assemble(text)))
 
 
+def say_pieces(console: Console, pieces: Sequence[Text], width: int | None = None) -> None:
+    """Print ``pieces`` on as few lines as fit, breaking only between pieces.
+
+    A piece (「5件／全34件」, 「（すべて: --limit 34）」) is never split across lines
+    unless it is wider than the line by itself; a piece that starts a line loses
+    its leading spaces.
+    """
+    room = width if width is not None else console.width
+    lines: list[Text] = []
+    for piece in pieces:
+        if lines and lines[-1].cell_len + piece.cell_len <= room:
+            lines[-1].append_text(piece)
+            continue
+        head = piece.copy()
+        spaces = len(head.plain) - len(head.plain.lstrip(" "))
+        lines.append(JText.assemble(head[spaces:]))
+    for line in lines:
+        say(console, line)
+
+
 class Rows:
     """Rows of 「lead, text, tail」: the text wraps (by Japanese rules) between fixed columns.
 
