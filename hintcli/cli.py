@@ -469,12 +469,60 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+# Completion of values (hintcli.completion, imported only when a Tab asks; see README).
+def _complete_themes(incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.themes(incomplete)
+
+
+def _complete_scenes(incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.scenes(incomplete)
+
+
+def _complete_ids(incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.ids(incomplete)
+
+
+def _complete_kinds(incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.kinds(incomplete)
+
+
+def _complete_categories(incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.categories(incomplete)
+
+
+def _complete_stories(incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.stories(incomplete)
+
+
+def _complete_commands(incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.commands(incomplete)
+
+
 Json = Annotated[bool, typer.Option("--json", help="JSON で出力する（スクリプト向け）")]
 # The filters `search` and `list` share.
 Category = Annotated[
     str | None,
     typer.Option(
-        "--category", "-c", metavar="テーマ", help="テーマで絞る（家族支援、かぞく などあいまい一致）"
+        "--category",
+        "-c",
+        metavar="テーマ",
+        help="テーマで絞る（家族支援、かぞく などあいまい一致）",
+        autocompletion=_complete_themes,
     ),
 ]
 Kind = Annotated[
@@ -483,12 +531,16 @@ Kind = Annotated[
         "--kind",
         "-k",
         metavar="種類",
+        autocompletion=_complete_kinds,
         help="種類で絞る: example（具体例） hint（ヒント） suggestion（サジェスション）"
         " practice（支援体制） story（素材集）",
     ),
 ]
 SceneFilter = Annotated[
-    str | None, typer.Option("--scene", "-s", metavar="番号", help="場面の番号で絞る（1～6）")
+    str | None,
+    typer.Option(
+        "--scene", "-s", metavar="番号", help="場面の番号で絞る（1～6）", autocompletion=_complete_scenes
+    ),
 ]
 Color = Annotated[
     str | None,
@@ -642,7 +694,10 @@ def scene(
     number: Annotated[
         str,
         typer.Argument(
-            metavar="番号", help="場面の番号（３、場面3 も可。一覧: hint list）", show_default=False
+            metavar="番号",
+            help="場面の番号（３、場面3 も可。一覧: hint list）",
+            show_default=False,
+            autocompletion=_complete_scenes,
         ),
     ],
     json: Json = False,
@@ -706,7 +761,13 @@ def list_(
 def show(
     ctx: typer.Context,
     entry_id: Annotated[
-        str, typer.Argument(metavar="ID", help="項目の ID（例: s1-h5、pr12、st1-3）", show_default=False)
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="項目の ID（例: s1-h5、pr12、st1-3）",
+            show_default=False,
+            autocompletion=_complete_ids,
+        ),
     ],
     json: Json = False,
     color: Color = None,
@@ -737,6 +798,7 @@ def practices(
             metavar="[分類]",
             help="分類の番号、ハード面・ソフト面、または分類名（あいまい一致。一覧: hint practices）",
             show_default=False,
+            autocompletion=_complete_categories,
         ),
     ] = None,
     json: Json = False,
@@ -771,7 +833,12 @@ def story(
     ctx: typer.Context,
     number: Annotated[
         str | None,
-        typer.Argument(metavar="[番号]", help="例の番号（1 か 2。一覧: hint list）", show_default=False),
+        typer.Argument(
+            metavar="[番号]",
+            help="例の番号（1 か 2。一覧: hint list）",
+            show_default=False,
+            autocompletion=_complete_stories,
+        ),
     ] = None,
     json: Json = False,
     color: Color = None,
@@ -822,7 +889,12 @@ def help_(
     ctx: typer.Context,
     name: Annotated[
         str | None,
-        typer.Argument(metavar="[コマンド]", help="説明を見るコマンド（例: search）", show_default=False),
+        typer.Argument(
+            metavar="[コマンド]",
+            help="説明を見るコマンド（例: search）",
+            show_default=False,
+            autocompletion=_complete_commands,
+        ),
     ] = None,
 ) -> None:
     """コマンドの使い方を表示する（hint --help、hint search --help と同じ）。

@@ -80,7 +80,7 @@ def location(corpus: Corpus, entry: Entry) -> str:
     where = pages(entry.page, entry.page_end)
     if entry.scene is not None:
         scene = corpus.scenes[entry.scene]
-        return f"場面{scene.number} {scene.title}  {where}"
+        return f"場面{scene.number}「{scene.title}」 {where}"
     if entry.kind == Kind.PRACTICE:
         return f"{PART_PRACTICES}・{entry.section}  {where}"
     if entry.kind == Kind.STORY:
@@ -232,7 +232,9 @@ class EntryDetail(NamedTuple):
 def entry_detail(corpus: Corpus, entry: Entry) -> EntryDetail:
     item = entry_view(corpus, entry)
     cite = f"{citation(corpus)} {item.pages}".strip()
-    rows = [DetailRow("種類", f"{item.kind_label}（{part_of(entry)}）")]
+    part = part_of(entry)
+    # 素材集 is both the kind and the part: named once, never 「素材集（素材集）」.
+    rows = [DetailRow("種類", item.kind_label if part == item.kind_label else f"{item.kind_label}（{part}）")]
     if entry.kind == Kind.PRACTICE:
         rows.append(DetailRow("区分", f"{entry.section}（{entry.heading}）"))
     rows.append(DetailRow("テーマ", "、".join(entry.themes)))
@@ -339,7 +341,7 @@ def entry_list(corpus: Corpus, entries: Sequence[Entry], title: str, note: str =
         v = entry_view(corpus, e)
         if e.scene is not None:
             s = corpus.scenes[e.scene]
-            part = f"場面{s.number} {s.title}  {pages(s.page, s.page_end)}"
+            part = f"場面{s.number}「{s.title}」 {pages(s.page, s.page_end)}"
         else:
             part = v.location
         groups.setdefault((part, v.heading), []).append(v)
@@ -682,16 +684,62 @@ def _by_word(pairs: Iterable[tuple[str | None, str]]) -> list[str]:
     return [f"{via} → {'・'.join(terms)}" for via, terms in groups.items()]
 
 
-def explanation(result: "Result", spell: Callable[[str], str]) -> Explanation:
-    """A result's matched terms by kind, and the parts of its score.
+def _own_words(
+    result: "Result", terms: Sequence["Term"], spell: Callable[[str], str]
+) -> list[tuple[str, float, list[str]]]:
+    """The result's matches of the user's own words: (query word, summed score, its fragments).
 
-    ``spell`` writes a normalized term as the report does (`Searcher.spelling`).
+    A query word is matched through its parts (家庭内 through 家庭, 庭内, 家 …); a
+    worker reads one word with one score, not five fragments. ``terms`` (the parsed
+    query) say which word each fragment came from; without them a fragment stands alone.
     """
-    own = [
-        f"「{spell(h.term)}」 {h.score:.2f}" if h.role == _PHRASE else f"{spell(h.term)} {h.score:.2f}"
-        for h in result.hits
-        if h.role not in (_THESAURUS, _TYPO)
-    ]
+    by_text = {t.text: t for t in terms}
+    words: dict[int, str] = {}
+    for t in terms:
+        if t.role == "word" and t.word >= 0:
+            words.setdefault(t.word, t.text)
+    found: dict[str, tuple[float, list[str]]] = {}
+    for h in result.hits:
+        if h.role in (_THESAURUS, _TYPO):
+            continue
+        term = by_text.get(h.term)
+        if h.role == _PHRASE:
+            key = f"「{spell(h.term)}」"
+        elif term is not None and term.word in words and term.text in words[term.word]:
+            key = spell(words[term.word])
+        else:
+            key = spell(h.term)
+        score, fragments = found.get(key, (0.0, []))
+        found[key] = (score + h.score, [*fragments, h.term])
+    ranked = sorted(found.items(), key=lambda kv: -kv[1][0])
+    return [(key, score, fragments) for key, (score, fragments) in ranked]
+
+
+def _in_text(text: str, fragments: list[str]) -> list[str]:
+    """The stretches of ``text`` where ``fragments`` matched, whole (merged), each once."""
+    from .text import spans
+
+    out: list[str] = []
+    for start, end in spans(text, [f for f in fragments if len(f) >= 2] or fragments):
+        if text[start:end] not in out:
+            out.append(text[start:end])
+    return out
+
+
+def explanation(result: "Result", spell: Callable[[str], str], terms: Sequence["Term"] = ()) -> Explanation:
+    """Why a result ranks where it does, in a worker's words.
+
+    一致した語: each word of the query with its summed score, and how the entry's
+    text writes it where that differs (本文「会えなくても」); 言い換え and 誤字補正:
+    the query word, what the thesaurus or the typo correction turned it into, and
+    the score; スコア: the parts of the score. ``spell`` writes a normalized term as
+    the report does (`Searcher.spelling`); ``terms`` are the parsed query's terms.
+    """
+    own = []
+    for word, score, fragments in _own_words(result, terms, spell):
+        written = [w for w in _in_text(result.entry.text, fragments) if w != word.strip("「」")]
+        where = f"（本文: {'、'.join(written[:3])}）" if written else ""
+        own.append(f"{word} {score:.2f}{where}")
     thesaurus = _by_word(
         (h.via, f"{spell(h.term)} {h.score:.2f}") for h in result.hits if h.role == _THESAURUS
     )
@@ -746,7 +794,7 @@ def search_view(
             entry_view(corpus, r.entry),
             r,
             tuple(spans(r.entry.text, r.highlight_terms())),
-            explanation(r, spell) if explain else None,
+            explanation(r, spell, reading) if explain else None,
         )
         for r in shown
     )

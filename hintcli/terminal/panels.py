@@ -127,14 +127,13 @@ def _count(n: int) -> str:
 def scene(console: Console, view: v.SceneView) -> None:
     """One scene: title and pages, 具体例, each heading's hints, the committee's suggestions."""
     narrow = console.width < NARROW
-    console.print(
+    say(
+        console,
         JText.assemble(
-            (f"場面{view.number}", STYLE["title"]),
-            "  ",
-            (view.title, STYLE["title"]),
-            "  ",
+            (f"場面{view.number}「{view.title}」", STYLE["title"]),
+            " ",
             (view.pages, STYLE["page"]),
-        )
+        ),
     )
     if view.examples:
         console.print(_panel(_bullets(view.examples, narrow), KIND_LABELS[Kind.EXAMPLE], STYLE["example"]))
