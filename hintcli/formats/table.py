@@ -54,14 +54,14 @@ def entry_row(item: v.EntryView) -> list[object]:
 def render(view: Any) -> str:
     if isinstance(view, v.PracticesOverview):
         header = ("番号", "区分", "分類", "項目数", "開始ページ", "終了ページ")
-        rows = [
+        rows: list[tuple[object, ...]] = [
             (c.number, s.name, c.name, c.size, s.page, s.page_end or s.page)
             for s in view.sections
             for c in s.categories
         ]
         return _document(header, rows)
     if isinstance(view, v.About):
-        rows = [
+        rows = [  # the same list type as above
             ("題名", view.title),
             ("報告書", view.series),
             ("発行", view.date),
