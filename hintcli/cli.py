@@ -29,7 +29,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, cast
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -57,7 +57,6 @@ EXIT_SOFTWARE = 70  # sysexits.h EX_SOFTWARE
 EXIT_INTERRUPTED = 130
 
 NO_PAGER_KEY = "hint.no_pager"  # in ctx.meta: the global --no-pager was given
-ECHO_LIMIT = 40  # characters of user input echoed in a message
 MATCH_LIMIT = 200  # characters of a theme or category name compared (a pasted page stays fast)
 
 # --------------------------------------------------------------------------- failures
@@ -83,10 +82,9 @@ class BadInput(HintError):
 
 def shown(value: str) -> str:
     """User input made safe and short enough to echo in a message."""
-    from .text import sanitize
+    from .views import echo
 
-    clean = sanitize(value).replace("\n", " ").replace("\t", " ")
-    return clean if len(clean) <= ECHO_LIMIT else clean[: ECHO_LIMIT - 1] + "…"
+    return echo(value)
 
 
 def _quoted(value: str) -> str:
@@ -513,7 +511,29 @@ def _complete_commands(incomplete: str) -> list[tuple[str, str]]:
     return completion.commands(incomplete)
 
 
-Json = Annotated[bool, typer.Option("--json", help="JSON で出力する（スクリプト向け）")]
+Json = Annotated[bool, typer.Option("--json", help="JSON で出力する（--format json の短縮形）")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="形式",
+        help="出力の形式: text（端末の枠付き表示）plain（貼り付け用の文字だけ）md（Markdown）"
+        " csv（Excel 用）html（印刷用）json。既定は端末なら text、それ以外は plain",
+        show_default=False,
+    ),
+]
+Output = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="ファイル",
+        help="ファイルに書き出す（形式は拡張子 .txt .md .csv .html .json から）",
+        show_default=False,
+    ),
+]
+Force = Annotated[bool, typer.Option("--force", help="-o のファイルが既にあっても置き換える")]
 # The filters `search` and `list` share.
 Category = Annotated[
     str | None,
@@ -612,6 +632,9 @@ def search(
     category: Category = None,
     kind: Kind = None,
     json: Json = False,
+    fmt: FormatOpt = None,
+    output: Output = None,
+    force: Force = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="結果ごとに、一致した語・言い換え・スコアの内訳を表示する")
     ] = False,
@@ -645,12 +668,15 @@ def search(
         reading=searcher.parse(query).terms if explain else (),
         spell=searcher.spelling,
     )
-    if json:
-        _emit_json(_jsondata().search(view))
-    elif view.results:
+    if view.results or json or fmt is not None:
         from .terminal import panels
 
-        panels.search_results(_console(color, ctx), view, shown(query))
+        _deliver(
+            ctx,
+            view,
+            _delivery(ctx, fmt, json, output, force, color),
+            lambda console: panels.search_results(console, view, shown(query)),
+        )
     if not view.results:
         raise NotFound(_nothing_found(searcher, query, filters))
 
@@ -675,17 +701,89 @@ def _nothing_found(searcher: "Searcher", query: str, filters: str) -> str:
     return text + "全体の一覧: hint list"
 
 
-def _jsondata() -> Any:
-    from .formats import jsondata
+class Delivery(NamedTuple):
+    """Where and how a command's view goes: the options every command shares."""
 
-    return jsondata
+    fmt: str | None
+    json: bool
+    output: str | None
+    force: bool
+    color: str | None
 
 
-def _emit_json(data: Any) -> None:
-    from .formats.jsondata import dumps
-    from .output import emit
+def _delivery(
+    ctx: typer.Context, fmt: str | None, json: bool, output: str | None, force: bool, color: str | None
+) -> Delivery:
+    """The shared options of a command; its --color wins over the global one."""
+    root: Any = ctx.obj
+    return Delivery(fmt, json, output, force, color or root)
 
-    emit(dumps(data))
+
+def _choose_format(d: Delivery) -> str:
+    """--json, --format, the output file's extension, else text on a terminal and plain elsewhere."""
+    from pathlib import Path
+
+    from .formats import EXTENSIONS, FORMATS, for_path
+    from .output import isatty
+
+    fmt = None
+    if d.fmt is not None:
+        fmt = unicodedata.normalize("NFKC", d.fmt).strip().lower()
+        fmt = {"markdown": "md", "txt": "plain", "htm": "html", "terminal": "text"}.get(fmt, fmt)
+        if fmt not in FORMATS:
+            raise BadInput(f"形式{_quoted(d.fmt)}は使えません。使える形式: {', '.join(FORMATS)}")
+    if d.json:
+        if fmt not in (None, "json"):
+            raise BadInput(f"--json と --format {fmt} は同時に指定できません")
+        fmt = "json"
+    if d.output is not None:
+        fmt = fmt or for_path(Path(d.output))
+        if fmt is None:
+            known = " ".join(sorted(set(EXTENSIONS)))
+            raise BadInput(
+                f"ファイル{_quoted(d.output)}の形式が拡張子から分かりません（{known}）。--format で指定してください"
+            )
+        if fmt == "text":
+            raise BadInput(
+                "--format text は端末用です。ファイルには plain、md、csv、html、json のどれかを指定してください"
+            )
+        return fmt
+    if fmt is not None:
+        return fmt
+    # Colour asked for (--color always, FORCE_COLOR) means the panels, even into a pipe.
+    coloured = d.color == "always" or (d.color != "never" and os.environ.get("FORCE_COLOR", "") != "")
+    return "text" if coloured or isatty(sys.stdout) else "plain"
+
+
+def _deliver(ctx: typer.Context, view: Any, d: Delivery, terminal: Callable[["Console"], None]) -> None:
+    """Show ``view`` as the user asked: panels on the terminal, a document on stdout or in a file."""
+    fmt = _choose_format(d)
+    if fmt == "text":
+        terminal(_console(d.color, ctx))
+        return
+    from .formats import LABELS, render
+
+    document = render(view, fmt)
+    if d.output is None:
+        from .output import emit
+
+        # Plain text goes through the console's encoding (cp932 on a Japanese Windows
+        # console); the other formats are UTF-8 files by definition.
+        emit(document, utf8=fmt != "plain")
+        return
+    from .output import FileExists, write_new
+
+    try:
+        path = write_new(d.output, document, replace=d.force)
+    except FileExists:
+        raise BadInput(f"ファイル{_quoted(d.output)}は既にあります（置き換えるには --force）") from None
+    except OSError as exc:
+        raise BadInput(
+            f"ファイル{_quoted(d.output)}に書き出せません（{exc.strerror or type(exc).__name__}）"
+        ) from None
+    from .views import echo
+
+    sys.stdout.write(f"{LABELS[fmt]} を書き出しました: {echo(str(path), limit=2000)}\n")
 
 
 @command(context_settings={"ignore_unknown_options": True})
@@ -701,6 +799,9 @@ def scene(
         ),
     ],
     json: Json = False,
+    fmt: FormatOpt = None,
+    output: Output = None,
+    force: Force = False,
     color: Color = None,
 ) -> None:
     """場面ごとの対応のヒントを読む（具体例、支援のヒント、委員からのサジェスション）。
@@ -712,12 +813,14 @@ def scene(
 
     corpus = _corpus()
     view = views.scene_view(corpus, corpus.scenes[lookup.scene(corpus, number)])
-    if json:
-        _emit_json(_jsondata().scene(view))
-        return
     from .terminal import panels
 
-    panels.scene(_console(color, ctx), view)
+    _deliver(
+        ctx,
+        view,
+        _delivery(ctx, fmt, json, output, force, color),
+        lambda console: panels.scene(console, view),
+    )
 
 
 @command(name="list")
@@ -727,6 +830,9 @@ def list_(
     scene: SceneFilter = None,
     kind: Kind = None,
     json: Json = False,
+    fmt: FormatOpt = None,
+    output: Output = None,
+    force: Force = False,
     color: Color = None,
 ) -> None:
     """一覧: 場面・テーマ・支援体制の分類・素材集。絞り込むと項目を ID 付きで表示。
@@ -742,17 +848,16 @@ def list_(
     theme = lookup.theme(corpus, category) if category is not None else None
     entries = corpus.filter(theme=theme, scene=scene_n, kind=kind_v)
     filters = views.describe_filters(theme, scene_n, kind_v)
-    if json:
-        _emit_json(_jsondata().entries(views.entry_view(corpus, e) for e in entries))
-    elif not filters:
-        from .terminal import panels
+    delivery = _delivery(ctx, fmt, json, output, force, color)
+    from .terminal import panels
 
-        panels.overview(_console(color, ctx), views.overview(corpus))
-    elif entries:
-        from .terminal import panels
-
+    if not filters and _choose_format(delivery) not in ("json", "csv"):
+        overview = views.overview(corpus)
+        _deliver(ctx, overview, delivery, lambda console: panels.overview(console, overview))
+    elif entries or json:
         note = next((t.description for t in corpus.themes if t.name == theme), "")
-        panels.entry_list(_console(color, ctx), views.entry_list(corpus, entries, filters, note))
+        listing = views.entry_list(corpus, entries, filters or "全体", note)
+        _deliver(ctx, listing, delivery, lambda console: panels.entry_list(console, listing))
     if not entries:
         raise NotFound(f"{filters}に当てはまる項目はありません")
 
@@ -770,6 +875,9 @@ def show(
         ),
     ],
     json: Json = False,
+    fmt: FormatOpt = None,
+    output: Output = None,
+    force: Force = False,
     color: Color = None,
 ) -> None:
     """項目を一つ、場面・見出し・ページ・テーマ・出典とともに表示する。
@@ -781,12 +889,11 @@ def show(
 
     corpus = _corpus()
     view = views.entry_detail(corpus, lookup.entry(corpus, entry_id))
-    if json:
-        _emit_json(_jsondata().detail(view))
-        return
     from .terminal import panels
 
-    panels.entry_detail(_console(color, ctx), view)
+    _deliver(
+        ctx, view, _delivery(ctx, fmt, json, output, force, color), lambda c: panels.entry_detail(c, view)
+    )
 
 
 @command()
@@ -802,6 +909,9 @@ def practices(
         ),
     ] = None,
     json: Json = False,
+    fmt: FormatOpt = None,
+    output: Output = None,
+    force: Force = False,
     color: Color = None,
 ) -> None:
     """支援体制の整備に関する具体例: 分類の一覧、または一つの分類の取組。
@@ -813,19 +923,13 @@ def practices(
     from .terminal import panels
 
     corpus = _corpus()
+    delivery = _delivery(ctx, fmt, json, output, force, color)
     if category is None:
         overview = views.practices_overview(corpus)
-        if json:
-            _emit_json(_jsondata().practices_overview(overview))
-        else:
-            panels.practices_overview(_console(color, ctx), overview)
+        _deliver(ctx, overview, delivery, lambda c: panels.practices_overview(c, overview))
         return
     view = views.practices(corpus, lookup.categories(corpus, category))
-    if json:
-        data = _jsondata().practices(view)
-        _emit_json(data[0] if len(data) == 1 else data)
-        return
-    panels.practices(_console(color, ctx), view)
+    _deliver(ctx, view, delivery, lambda c: panels.practices(c, view))
 
 
 @command()
@@ -841,6 +945,9 @@ def story(
         ),
     ] = None,
     json: Json = False,
+    fmt: FormatOpt = None,
+    output: Output = None,
+    force: Force = False,
     color: Color = None,
 ) -> None:
     """素材集: ひきこもり状態を経験された方の歩みの例を、節ごとに読む。
@@ -852,13 +959,12 @@ def story(
     corpus = _corpus()
     numbers = [lookup.story(corpus, number)] if number is not None else range(1, len(corpus.stories) + 1)
     stories = [views.story_view(corpus, n) for n in numbers]
-    if json:
-        data = [_jsondata().story(view) for view in stories]
-        _emit_json(data[0] if number is not None else data)
-        return
     from .terminal import panels
 
-    panels.stories(_console(color, ctx), stories)
+    chosen: Any = stories[0] if number is not None else stories
+    _deliver(
+        ctx, chosen, _delivery(ctx, fmt, json, output, force, color), lambda c: panels.stories(c, stories)
+    )
 
 
 @command()
@@ -866,6 +972,9 @@ def about(
     ctx: typer.Context,
     full: Annotated[bool, typer.Option("--full", help="はじめに・おわりにも表示する")] = False,
     json: Json = False,
+    fmt: FormatOpt = None,
+    output: Output = None,
+    force: Force = False,
     color: Color = None,
 ) -> None:
     """報告書について: 出典と引用のしかた、委員会、表記の訂正、データの場所、バージョン。
@@ -876,12 +985,11 @@ def about(
     from .store import data_dir
 
     view = views.about(_corpus(), str(data_dir()), __version__)
-    if json:
-        _emit_json(_jsondata().about(view))
-        return
     from .terminal import panels
 
-    panels.about(_console(color, ctx), view, full=full)
+    _deliver(
+        ctx, view, _delivery(ctx, fmt, json, output, force, color), lambda c: panels.about(c, view, full=full)
+    )
 
 
 @command(name="help")

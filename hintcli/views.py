@@ -41,6 +41,17 @@ _THESAURUS, _TYPO, _PHRASE = "thesaurus", "typo", "phrase"
 _WHOLE_WORDS = ("word", "phrase", "stem")  # roles shown when explaining how a query was read
 
 
+ECHO_LIMIT = 40  # characters of user input echoed back (a pasted page stays one line)
+
+
+def echo(value: str, limit: int = ECHO_LIMIT) -> str:
+    """User input as it is shown back: no control characters or escapes, one line, cut to ``limit``."""
+    from .text import sanitize
+
+    clean = sanitize(value).replace("\n", " ").replace("\t", " ")
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
 # --------------------------------------------------------------------------- labels
 
 
@@ -139,6 +150,7 @@ class EntryView(NamedTuple):
     place: Place
     pages: str
     story_title: str  # the story's title for a story's line, else ""
+    citation: str  # the report's citation with the entry's pages ("" for text the report does not contain)
 
     @property
     def id(self) -> str:
@@ -150,14 +162,16 @@ class EntryView(NamedTuple):
 
 
 def entry_view(corpus: Corpus, entry: Entry) -> EntryView:
+    where = pages(entry.page, entry.page_end)
     return EntryView(
         entry,
         KIND_LABELS[entry.kind],
         heading_label(entry),
         location(corpus, entry),
         place(corpus, entry),
-        pages(entry.page, entry.page_end),
+        where,
         story_title(corpus, entry),
+        f"{citation(corpus)} {where}".strip() if entry.source == "report" else "",
     )
 
 
@@ -591,7 +605,7 @@ class ResultGroup(NamedTuple):
 
 
 class SearchView(NamedTuple):
-    query: str
+    query: str  # as echoed (`echo`)
     filters: str
     results: tuple[ResultView, ...]
     total: int  # results before --limit
@@ -811,7 +825,7 @@ def search_view(
                     SuggestionBlock(n, title, rest, tuple(excerpt(item) for item in rest), left_out)
                 )
     return SearchView(
-        query,
+        echo(query),
         filters,
         results,
         len(found),

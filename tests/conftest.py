@@ -15,11 +15,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
+from typer.testing import Result as RunResult
 
 from hintcli import store
 from hintcli.cli import app
 from hintcli.corpus import Corpus
+from hintcli.search import Hit, Result
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -64,7 +66,7 @@ def corpus(clean_env: None) -> Corpus:
     return store.load_corpus()
 
 
-Invoke = Callable[..., Result]
+Invoke = Callable[..., RunResult]
 
 
 @pytest.fixture
@@ -72,7 +74,7 @@ def invoke(clean_env: None) -> Invoke:
     """Run `hint` in-process: ``invoke("scene", "1", env={"COLUMNS": "80"})``."""
     runner = CliRunner()
 
-    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    def run(*args: str, env: dict[str, str] | None = None) -> RunResult:
         return runner.invoke(app, list(args), env=env)
 
     return run
@@ -136,3 +138,26 @@ def require_shared(path: Path) -> bool:
     if IN_CI:
         pytest.fail(f"CI: {path} is missing (../shared must sit beside the project)")
     return False
+
+
+def fixed_results(corpus: Corpus) -> list[Result]:
+    """Search results as the renderer gets them, fixed: a live search may rank differently tomorrow."""
+
+    def result(entry_id: str, score: float, *hits: Hit) -> Result:
+        bm25 = sum(h.score for h in hits)
+        parts = {"bm25": bm25, "heading": 0.0, "part": score - bm25}
+        return Result(corpus.by_id[entry_id], score, hits, parts)
+
+    return [
+        result("s1-h8", 12.0, Hit("会え", "stem", None, 4.5), Hit("本人", "word", None, 0.9)),
+        result("s1-c3", 10.7, Hit("本人に会えない", "phrase", None, 0.9), Hit("会え", "stem", None, 3.1)),
+        result(
+            "s6-c2",
+            9.2,
+            Hit("燃え尽き", "thesaurus", "しんど", 2.7),
+            Hit("抱え込", "thesaurus", "しんど", 3.8),
+        ),
+        result("pr60", 6.0, Hit("ぴあさぽた", "typo", "ぴあさぽたあ", 4.0)),
+        result("st1-6", 5.0, Hit("おぷんすぺす", "word", None, 4.0)),
+        result("s1-h7", 4.0, Hit("会え", "stem", None, 3.0)),
+    ]

@@ -132,7 +132,7 @@ def test_twenty_columns_wrap_without_crashing() -> None:
     from rich.cells import cell_len
 
     for args in (["search", "本人に会えない"], ["scene", "3"], ["list"], ["show", "s1-h1"], ["about"]):
-        p = run(*args, env={"COLUMNS": "20"})
+        p = run(*args, "--format", "text", env={"COLUMNS": "20"})
         assert p.returncode == 0, err(p)
         # Every line fits in 20 cells (a wide character is two), except the citation,
         # which `about` prints unbroken on purpose so that it can be copied whole.

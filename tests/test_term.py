@@ -33,7 +33,7 @@ SCREEN = 30  # lines of the terminal the issue was filed from (80x30)
 
 
 def test_first_screen_holds_the_header_and_the_best_results(invoke: Invoke, corpus: Corpus) -> None:
-    result = invoke("search", "本人に会えない", env={"COLUMNS": "80"})
+    result = invoke("search", "本人に会えない", "--format", "text", env={"COLUMNS": "80"})
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith("「本人に会えない」の検索結果  5件／全")
@@ -48,13 +48,13 @@ def test_first_screen_holds_the_header_and_the_best_results(invoke: Invoke, corp
 
 
 def test_results_are_grouped_under_one_line_per_scene(invoke: Invoke, corpus: Corpus) -> None:
-    out = invoke("search", "本人に会えない", env={"COLUMNS": "200"}).stdout
+    out = invoke("search", "本人に会えない", "--format", "text", env={"COLUMNS": "200"}).stdout
     title = f"場面1「{corpus.scenes[1].title}」 p.8-10"
     assert out.count(title) == 1
 
 
 def test_suggestions_do_not_repeat_results(invoke: Invoke) -> None:
-    out = invoke("search", "本人に会えない", env={"COLUMNS": "200"}).stdout
+    out = invoke("search", "本人に会えない", "--format", "text", env={"COLUMNS": "200"}).stdout
     for entry_id in ("s1-c1", "s1-c2", "s1-c3", "s1-c4", "s1-c5"):
         assert out.split().count(entry_id) <= 1, entry_id
     assert "場面1の委員からのサジェスション（ほか" in out
@@ -62,7 +62,7 @@ def test_suggestions_do_not_repeat_results(invoke: Invoke) -> None:
 
 def test_header_pieces_never_break_inside(invoke: Invoke) -> None:
     for columns in ("40", "50", "60"):
-        out = invoke("search", "本人に会えない", env={"COLUMNS": columns}).stdout
+        out = invoke("search", "本人に会えない", "--format", "text", env={"COLUMNS": columns}).stdout
         assert "（すべて: --limit" in out and not any(
             line.endswith("（すべて: --limit") for line in out.splitlines()
         )
@@ -86,8 +86,8 @@ def test_excerpts_end_at_a_sentence_end_or_are_whole(corpus: Corpus) -> None:
 
 
 def test_a_first_word_that_is_no_command_searches(invoke: Invoke) -> None:
-    bare = invoke("本人に会えない", env={"COLUMNS": "80"})
-    search = invoke("search", "本人に会えない", env={"COLUMNS": "80"})
+    bare = invoke("本人に会えない", "--format", "text", env={"COLUMNS": "80"})
+    search = invoke("search", "本人に会えない", "--format", "text", env={"COLUMNS": "80"})
     assert bare.exit_code == search.exit_code == 0
     assert bare.stdout == search.stdout
     assert (
@@ -190,14 +190,14 @@ def test_exit_codes_follow_one_rule(invoke: Invoke, args: list[str], code: int) 
 
 
 def test_show_names_the_kind_once(invoke: Invoke) -> None:
-    out = invoke("show", "st1-3", env={"COLUMNS": "120"}).stdout
+    out = invoke("show", "st1-3", "--format", "text", env={"COLUMNS": "120"}).stdout
     assert "素材集（素材集）" not in out
 
 
 def test_scene_titles_are_quoted_everywhere(invoke: Invoke, corpus: Corpus) -> None:
     title = f"「{corpus.scenes[1].title}」"
     for args in (["show", "s1-h5"], ["search", "本人に会えない"]):
-        assert title in invoke(*args, env={"COLUMNS": "200"}).stdout, args
+        assert title in invoke(*args, "--format", "text", env={"COLUMNS": "200"}).stdout, args
 
 
 # --------------------------------------------------------------------------- the pager

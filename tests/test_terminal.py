@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Invoke
+from conftest import Invoke, fixed_results
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -28,7 +28,7 @@ from rich.text import Text
 
 from hintcli import views
 from hintcli.corpus import Corpus, Entry
-from hintcli.search import Hit, Result, Term
+from hintcli.search import Result, Term
 from hintcli.terminal import panels
 from hintcli.terminal.console import make_console, message
 from hintcli.terminal.style import FIX_MARK
@@ -81,7 +81,7 @@ def golden(name: str, text: str) -> None:
     [("scene1.txt", [], "80"), ("scene1.ansi", ["--color", "always"], "80"), ("scene1-40.txt", [], "40")],
 )
 def test_golden_scene_1(invoke: Invoke, name: str, args: list[str], columns: str) -> None:
-    result = invoke(*args, "scene", "1", env={"COLUMNS": columns})
+    result = invoke(*args, "scene", "1", "--format", "text", env={"COLUMNS": columns})
     assert result.exit_code == 0
     golden(name, result.stdout)
 
@@ -93,29 +93,6 @@ def test_golden_help(invoke: Invoke, columns: str) -> None:
     text = "".join(page.stdout for page in pages)
     assert max(cell_len(line) for line in text.splitlines()) <= int(columns)
     golden(f"help-{columns}.txt", text)
-
-
-def fixed_results(corpus: Corpus) -> list[Result]:
-    """Search results as the renderer gets them, fixed: a live search may rank differently tomorrow."""
-
-    def result(entry_id: str, score: float, *hits: Hit) -> Result:
-        bm25 = sum(h.score for h in hits)
-        parts = {"bm25": bm25, "heading": 0.0, "part": score - bm25}
-        return Result(corpus.by_id[entry_id], score, hits, parts)
-
-    return [
-        result("s1-h8", 12.0, Hit("会え", "stem", None, 4.5), Hit("本人", "word", None, 0.9)),
-        result("s1-c3", 10.7, Hit("本人に会えない", "phrase", None, 0.9), Hit("会え", "stem", None, 3.1)),
-        result(
-            "s6-c2",
-            9.2,
-            Hit("燃え尽き", "thesaurus", "しんど", 2.7),
-            Hit("抱え込", "thesaurus", "しんど", 3.8),
-        ),
-        result("pr60", 6.0, Hit("ぴあさぽた", "typo", "ぴあさぽたあ", 4.0)),
-        result("st1-6", 5.0, Hit("おぷんすぺす", "word", None, 4.0)),
-        result("s1-h7", 4.0, Hit("会え", "stem", None, 3.0)),
-    ]
 
 
 def search_view(corpus: Corpus, width: int, explain: bool = False) -> str:
@@ -212,7 +189,9 @@ def test_markup_and_escapes_in_data_are_printed_literally() -> None:
         id="x1", kind="hint", text="[bold]太字[/] [link=http://x]y[/link] :smile:", themes=("t",), page=1
     )
     console, stream = styled("always", tty=True)
-    console.print(panels.entry_text(views.EntryView(entry, "", "", "", views.Place("", None, ""), "", "")))
+    console.print(
+        panels.entry_text(views.EntryView(entry, "", "", "", views.Place("", None, ""), "", "", ""))
+    )
     out = ANSI.sub("", stream.getvalue())
     assert "[bold]太字[/] [link=http://x]y[/link] :smile:" in out
     assert "\x1b]8" not in stream.getvalue()

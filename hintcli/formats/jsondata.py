@@ -139,6 +139,30 @@ def about(view: v.About) -> dict[str, Any]:
     }
 
 
+def render(view: Any) -> Any:
+    """Any view as its command's JSON (a list of story views: the stories)."""
+    if isinstance(view, v.SearchView):
+        return search(view)
+    if isinstance(view, v.SceneView):
+        return scene(view)
+    if isinstance(view, v.EntryList):
+        return entries(view.items())
+    if isinstance(view, v.EntryDetail):
+        return detail(view)
+    if isinstance(view, v.PracticesOverview):
+        return practices_overview(view)
+    if isinstance(view, v.Practices):
+        data = practices(view)
+        return data[0] if len(data) == 1 else data
+    if isinstance(view, v.About):
+        return about(view)
+    if isinstance(view, v.StoryView):
+        return story(view)
+    if isinstance(view, list | tuple) and all(isinstance(s, v.StoryView) for s in view):
+        return [story(s) for s in view]
+    raise TypeError(type(view).__name__)
+
+
 def dumps(data: Any) -> str:
     """Indented, characters as themselves (not \\u escapes), one trailing newline."""
     import json
