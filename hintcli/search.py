@@ -46,8 +46,9 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from enum import StrEnum
+from typing import Literal, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -104,20 +105,94 @@ RELATIVE_FLOOR = 0.12  # an entry must score this fraction of the best one
 # scene's examples, its suggestions) lowers an entry's score by this factor, so that
 # the first screen shows several of the report's answers, not one heading's bullets.
 VARIETY = 0.9
+# Match strength (see `Searcher.answer`).
+STRONG_EVIDENCE = 0.5  # share of the query's known weight a strong result's matched words carry
+SENTENCE_EVIDENCE = 0.25  # ... in a query of more than KEYWORD_WORDS units
+KNOWN_MIN = 0.5  # share of the query's weight the report or thesaurus must know for any strong result
+WEAK_KNOWN_MIN = 0.4  # ... for weak results to be shown when none is strong
+FIELD_SHARE = 0.05
+STRONG_FIRST = False  # a word in this share of entries or more is the report's field (本人, 部屋)
 TYPO_MIN_RATIO = 74.0
 SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion  # rapidfuzz score for a spelling to count as a typo of a word
 
 _KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
+_COUNT_RE = re.compile(r"[0-9〇一二三四五六七八九十百千]+(歳|代|年|回|人|件|日|か月|ヶ月|週|時間)?")
 
-# Term roles: what part of the query a term stands for.
-WORD, GRAM, KGRAM, STEM, CHAR, KANA, PHRASE = "word", "gram", "kgram", "stem", "char", "kana", "phrase"
-EXPANSION, TYPO = "thesaurus", "typo"
+
+class Role(StrEnum):
+    """What part of the query a term stands for (`Term.role`, `Hit.role`; JSON shows the value)."""
+
+    WORD = "word"  # a whole word of the query (母親, せるふけあ)
+    GRAM = "gram"  # two characters of a longer word (相談 in 相談対応)
+    KGRAM = "kgram"  # three characters of a katakana word
+    STEM = "stem"  # one kanji and its first kana: a verb or adjective stem (会え)
+    CHAR = "char"  # one kanji of a longer word
+    KANA = "kana"  # two hiragana (mostly grammar)
+    PHRASE = "phrase"  # a stretch of the query the report has verbatim
+    EXPANSION = "thesaurus"  # a report word the thesaurus gives for a query word
+    NEAR = "near"  # ... from a `near` entry: the report's nearest words for a topic it does not treat
+    TYPO = "typo"  # the report's spelling of a mistyped query word
+
+
+class Part(StrEnum):
+    """The parts of a result's score (`Result.parts`); they add up to the score."""
+
+    BM25 = "bm25"
+    HEADING = "heading"
+    PART = "part"
+    SECTION = "section"
+    KIND = "kind"
+    COVERAGE = "coverage"
+    VARIETY = "variety"
+
+
+class Match(StrEnum):
+    """How well a result's evidence covers the query (see `Searcher.answer`)."""
+
+    STRONG = "strong"  # it matches the query's words that carry it (or the report's words for them)
+    WEAK = "weak"  # one incidental or generic word, a fragment, or only a nearby topic
+
+
+# What --explain prints for each score part and term role.
+PART_LABELS: dict[Part, str] = {
+    Part.BM25: "語の一致",
+    Part.HEADING: "見出しの一致",
+    Part.PART: "場面の一致",
+    Part.SECTION: "まとまりの一致",
+    Part.KIND: "種類の補正",
+    Part.COVERAGE: "語のそろい方の補正",
+    Part.VARIETY: "重なりの補正",
+}
+ROLE_LABELS: dict[Role, str] = {
+    Role.WORD: "語",
+    Role.GRAM: "語の一部",
+    Role.KGRAM: "カタカナ語の一部",
+    Role.STEM: "語幹",
+    Role.CHAR: "漢字一字",
+    Role.KANA: "かな",
+    Role.PHRASE: "語句",
+    Role.EXPANSION: "言い換え",
+    Role.NEAR: "近い話題の語",
+    Role.TYPO: "誤字補正",
+}
+
+# Short names, used throughout this module.
+WORD, GRAM, KGRAM, STEM, CHAR, KANA, PHRASE = (
+    Role.WORD,
+    Role.GRAM,
+    Role.KGRAM,
+    Role.STEM,
+    Role.CHAR,
+    Role.KANA,
+    Role.PHRASE,
+)
+EXPANSION, NEAR, TYPO = Role.EXPANSION, Role.NEAR, Role.TYPO
 
 
 class Term(NamedTuple):
     text: str  # normalized
     weight: float
-    role: str
+    role: Role
     via: str | None = None  # for thesaurus and typo terms: the query word behind it
     word: int = -1  # for a word's bigrams: which word of the query
 
@@ -126,21 +201,43 @@ class Hit(NamedTuple):
     """One query term found in an entry, and what it added to the score."""
 
     term: str
-    role: str
+    role: Role
     via: str | None
     score: float
+    source: str = ""  # the query word (as typed) the term came from; see `explain_words`
 
 
 class Result(NamedTuple):
     entry: Entry
     score: float
     hits: tuple[Hit, ...]  # best first
-    parts: dict[str, float]  # bm25, heading, part, kind: they add up to score
+    parts: dict[Part, float]  # they add up to score
+    match: Match = Match.STRONG
 
     def highlight_terms(self) -> list[str]:
         """Normalized terms worth highlighting in the entry's text, longest first."""
         terms = {h.term for h in self.hits if len(h.term) >= 2 and h.role != KANA}
         return sorted(terms, key=len, reverse=True)
+
+
+class Suggestion(NamedTuple):
+    """A 「もしかして」 offer for a query that found nothing."""
+
+    kind: Literal["theme", "scene", "heading", "word"]
+    name: str  # the theme's name, the scene's title, the heading, the report's word
+    scene: int | None = None  # the scene's number (for a scene; a heading's scene, if any)
+
+
+class Answer(NamedTuple):
+    """What a search found, and how honestly it answers the query (`Searcher.answer`)."""
+
+    query: str  # what the user typed
+    searched: str  # what was searched: the query, or the typo-corrected query
+    results: list[Result]  # all results, best first
+    covered: bool  # whether some result is strong: False → 「直接扱った箇所は見つかりませんでした」
+    unknown: tuple[str, ...]  # query words neither the report nor the thesaurus knows (as typed)
+    correction: str | None  # the corrected query, when a typo correction was searched
+    suggestions: list[Suggestion]  # 「もしかして」, when results is empty
 
 
 class Query(NamedTuple):
@@ -149,6 +246,8 @@ class Query(NamedTuple):
     terms: tuple[Term, ...]
     words: tuple[str, ...]
     single_word: bool  # the whole query is one word: any match of it counts
+    units: tuple[str, ...] = ()  # what a result's evidence is counted in (see `Searcher.answer`)
+    near: tuple[str, ...] = ()  # thesaurus words of topics the report does not treat (`near` entries)
 
 
 class Searcher:
@@ -259,7 +358,7 @@ class Searcher:
                     Term(
                         x.key,
                         W_EXPANSION * (OWN_WORD_FACTOR if own else 1.0) * x.closeness**VARIANT_POWER,
-                        EXPANSION,
+                        NEAR if x.near else EXPANSION,
                         via=as_typed(query, x.word),
                     )
                 )
@@ -268,7 +367,26 @@ class Searcher:
             if fix not in seen:
                 seen.add(fix)
                 terms.append(Term(fix, W_TYPO, TYPO, via=as_typed(query, word)))
-        return Query(query, qn, tuple(terms), tuple(words), single_word=len(words) == 1)
+        # The units of evidence: the query's words of two characters or more (any word of a
+        # one-word query), and the thesaurus words it has outside them (死にたい, 手をあげ).
+        # A one-kanji word with its kana (天ぷら, 焦らない) is counted as its stem (天ぷ, 焦ら).
+        # A count (二十歳, 40代, 100) is no topic, and a two-kana word (あら) too common to weigh.
+        units = [
+            w
+            for w in words
+            if len(w) >= 2
+            and not _COUNT_RE.fullmatch(w)
+            and not (len(w) == 2 and w.isalpha() and all(is_hiragana(c) for c in w))
+        ]
+        if not units:
+            stems = {t.word: t.text for t in terms if t.role == STEM}
+            units = [stems.get(i, w) for i, w in enumerate(words) if len(words) == 1 or i in stems]
+        for x in expansions:
+            if x.closeness < 1.0 or x.word not in parted or any(x.word in u for u in units):
+                continue
+            units = [u for u in units if u not in x.word] + [x.word]  # 死 → 死にたい
+        near = tuple(sorted({x.word for x in expansions if x.near}))
+        return Query(query, qn, tuple(terms), tuple(words), len(words) == 1, tuple(units), near)
 
     def _phrases(self, qn: str) -> list[str]:
         """The longest stretches of the query that the report also has.
@@ -340,12 +458,74 @@ class Searcher:
         themes: Iterable[str] | None = None,
         kind: str | None = None,
     ) -> list[Result]:
-        """Entries for `query`, best first, above the relevance floor, filtered."""
+        """Entries for `query`, best first, filtered: `answer(...).results`, cut to `limit`."""
+        results = self.answer(query, scene=scene, themes=themes, kind=kind).results
+        return results if limit is None else results[:limit]
+
+    def answer(
+        self,
+        query: str,
+        *,
+        scene: int | None = None,
+        themes: Iterable[str] | None = None,
+        kind: str | None = None,
+    ) -> Answer:
+        """Search `query` and say how well the report answers it.
+
+        Each result is `Match.STRONG` when the query words it matches (itself, by a
+        part that covers the word, or by the thesaurus's word for it) carry at least
+        STRONG_EVIDENCE of the query's weight, each word weighing its rarity in the
+        report (a word the report lacks weighs the most: it is what the query is
+        about). When no result is strong, the weak ones are kept only if the query is
+        in the report's field: it has one of the report's common words (本人, 家族,
+        部屋) or a word of a topic the thesaurus marks `near` (自殺, ゲーム). Otherwise
+        (天ぷら, 明日の天気予報) nothing is returned. A query that finds nothing is tried
+        once more with its mistyped words corrected (`correction`); if that finds
+        nothing either, `suggestions` offers what is close.
+        """
+        wanted = frozenset(themes) if themes is not None else None
         q = self.parse(query)
+        results = self._rank(q, scene, wanted, kind)
+        correction = None
+        if not results and len(q.units) == 1:  # a keyword; in a sentence a "typo" is another word
+            fixed = self._corrected(q)
+            if fixed is not None:
+                q2 = self.parse(fixed)
+                again = self._rank(q2, scene, wanted, kind)
+                if again:
+                    q, results, correction = q2, again, fixed
+        suggestions = [] if results else self.suggestions(query)
+        return Answer(
+            query=query,
+            searched=correction or query,
+            results=results,
+            covered=any(r.match == Match.STRONG for r in results),
+            unknown=self.unknown(q),
+            correction=correction,
+            suggestions=suggestions,
+        )
+
+    def unknown(self, q: Query) -> tuple[str, ...]:
+        """The query's words (as typed) that neither the report nor the thesaurus knows,
+        and those only a `near` thesaurus entry knows (the report does not treat them)."""
+        expansions = {normalize(t.via or "") for t in q.terms if t.role in (EXPANSION, TYPO)}
+        out = [
+            u
+            for u in q.units
+            if u in q.near or (u not in self._blob and not any(u in v or v in u for v in expansions if v))
+        ]
+        out += [n for n in q.near if not any(n in u for u in out)]
+        if q.single_word and out == [q.units[0]] and q.units[0] not in q.words:
+            return (q.raw.strip(),)  # a stem stands for the whole word typed (天ぷら)
+        return tuple(as_typed(q.raw, u) for u in out)
+
+    def _rank(
+        self, q: Query, scene: int | None, wanted: frozenset[str] | None, kind: str | None
+    ) -> list[Result]:
         # Sparse: only entries that match a term are touched (the corpus may be ten times this).
         scores: dict[int, float] = {}
         hits: dict[int, list[tuple[int, float]]] = {}  # entry → (term index, score)
-        strong: set[int] = set()
+        eligible: set[int] = set()
         grams_of_word = [0] * len(q.words)
         for t in q.terms:
             if t.role == KGRAM:
@@ -356,6 +536,7 @@ class Searcher:
         common = COMMON_SHARE * self.n
         common_char = COMMON_CHAR_SHARE * self.n
         common_kana = COMMON_KANA_SHARE * self.n
+        skipped: set[str] = set()
         for k, term in enumerate(q.terms):
             # A word or part found all over the report (支援, ない, して) barely ranks
             # and costs the most to look up: counted in C, it is skipped (unless it
@@ -366,6 +547,8 @@ class Searcher:
                 and self._blob.count(term.text)
                 > (common_char if term.role == CHAR else common_kana if term.role == KANA else common)
             ):
+                if term.role in (WORD, GRAM):
+                    skipped.add(term.text)
                 continue
             post = self.postings(term.text)
             if not post:
@@ -382,34 +565,36 @@ class Searcher:
                 if term.role == KGRAM:
                     matched_grams.setdefault((d, term.word), []).append(idf)
             if is_strong:
-                strong.update(post)
+                eligible.update(post)
             self._part.score(term.weight, post, part_scores)
             self._section.score(term.weight, post, section_scores)
         # An entry with most of a katakana word's trigrams, one of them rare, has the word
         # (スーパーバイサー); one or two of them (プログラミング ~ タイミング) is chance.
+        has_word: set[tuple[int, int]] = set()
         for (d, w), idfs in matched_grams.items():
             if 2 * len(idfs) >= grams_of_word[w] and max(idfs) >= STRONG_IDF:
-                strong.add(d)
-        if not strong:
+                eligible.add(d)
+                has_word.add((d, w))
+        if not eligible:
             return []
         sentence = len(q.words) >= SENTENCE_WORDS
-        coverage = {} if sentence else word_coverage(q, hits)
+        coverage = {} if sentence else word_coverage(q, hits, self._contains(skipped))
 
         best = max(scores[d] * coverage.get(d, 1.0) for d in scores)
         heading_part = self._heading_lift(q.normalized, best)
         part_part = self._part.lift(part_scores, PART_LIFT * best, PART_FLOOR)
         section_part = self._section.lift(section_scores, SECTION_LIFT * best, SECTION_FLOOR)
         final: dict[int, float] = {}
-        parts: dict[int, dict[str, float]] = {}
-        for d in strong:
+        parts: dict[int, dict[Part, float]] = {}
+        for d in eligible:
             p = {
-                "bm25": scores[d],
-                "coverage": scores[d] * (coverage.get(d, 1.0) - 1.0),
-                "heading": heading_part.get(d, 0.0),
-                "part": part_part[self._part.of[d]],
-                "section": section_part[self._section.of[d]],
+                Part.BM25: scores[d],
+                Part.COVERAGE: scores[d] * (coverage.get(d, 1.0) - 1.0),
+                Part.HEADING: heading_part.get(d, 0.0),
+                Part.PART: part_part[self._part.of[d]],
+                Part.SECTION: section_part[self._section.of[d]],
             }
-            p["kind"] = (
+            p[Part.KIND] = (
                 sum(p.values()) * (SENTENCE_KIND_PRIOR.get(self.entries[d].kind, 1.0) - 1.0)
                 if sentence
                 else 0.0
@@ -418,7 +603,13 @@ class Searcher:
             final[d] = sum(p.values())
         top = max(final.values())
 
-        wanted = set(themes) if themes is not None else None
+        known = self.known_share(q)
+        ev = self._evidence(q, hits, has_word, skipped, eligible)
+        least = STRONG_EVIDENCE if len(q.units) <= KEYWORD_WORDS else SENTENCE_EVIDENCE
+        strong = {d for d in eligible if known >= KNOWN_MIN and ev.get(d, 0.0) >= least}
+        if not strong and not (q.near or (known >= WEAK_KNOWN_MIN and self._in_field(q))):
+            return []
+
         shown = {
             d: v
             for d, v in final.items()
@@ -427,16 +618,149 @@ class Searcher:
             and (wanted is None or wanted.intersection(self.entries[d].themes))
         }
         results = []
-        heading_lift = {d: parts[d]["heading"] for d in shown}
+        sources = [source_of(t, q) for t in q.terms]
+        heading_lift = {d: parts[d][Part.HEADING] for d in shown}
         for d, varied in self._varied(shown, heading_lift, RELATIVE_FLOOR * top):
             ordered = sorted(hits[d], key=lambda h: -h[1])
-            found = tuple(Hit(q.terms[k].text, q.terms[k].role, q.terms[k].via, s) for k, s in ordered)
+            found = tuple(
+                Hit(q.terms[k].text, q.terms[k].role, q.terms[k].via, s, sources[k]) for k, s in ordered
+            )
             if varied != final[d]:
-                parts[d]["variety"] = varied - final[d]
-            results.append(Result(self.entries[d], round(varied, 6), found, parts[d]))
-            if limit is not None and len(results) >= limit:
-                break
+                parts[d][Part.VARIETY] = varied - final[d]
+            match = Match.STRONG if d in strong else Match.WEAK
+            results.append(Result(self.entries[d], round(varied, 6), found, parts[d], match))
+        if STRONG_FIRST:
+            results.sort(key=lambda r: r.match != Match.STRONG)
         return results
+
+    def _contains(self, words: set[str]) -> Callable[[int], set[str]]:
+        """Entry → which of `words` its fields contain (for words too common to look up)."""
+
+        def has(d: int) -> set[str]:
+            return {w for w in words if any(w in f for f in self.normalized[d])} if words else set()
+
+        return has
+
+    def unit_weight(self, unit: str) -> float:
+        """How much a unit of the query weighs as evidence: its rarity in the report
+        (a word the report does not have weighs the most)."""
+        return self.idf(len(self.postings(unit)) if len(unit) > 1 or unit in self._blob else 0)
+
+    def _evidence(
+        self,
+        q: Query,
+        hits: dict[int, list[tuple[int, float]]],
+        has_word: set[tuple[int, int]],
+        skipped: set[str],
+        eligible: set[int],
+    ) -> dict[int, float]:
+        """Entry → the share of the query's weight (`Query.units`, each weighing
+        `unit_weight`) that its matched terms cover.
+
+        A unit is covered by its own word, a stem or most of its katakana trigrams, by
+        bigrams that together cover all its characters (支援対象 in 支援対象年齢 and 年齢
+        too; not 天気 alone for 天気予報), by a phrase holding it, or by a thesaurus or
+        typo term for it; a `near` thesaurus term covers nothing.
+        """
+        units = list(q.units)
+        if not units:
+            return {}
+        weights = [self.unit_weight(u) if self.is_known(u, q) else 0.0 for u in units]
+        total = sum(weights)
+        unit_of_word = {i: units.index(w) for i, w in enumerate(q.words) if w in units}
+        has = self._contains(skipped)
+        out: dict[int, float] = {}
+        common_grams = [
+            (i, g) for i, w in enumerate(q.words) if i in unit_of_word for g in _grams(w) if g in skipped
+        ]
+        for d in eligible:
+            covered: set[int] = {units.index(w) for w in has(d) if w in units}
+            grams: dict[int, set[int]] = {}
+            present = has(d)
+            for i, g in common_grams:
+                if g in present:
+                    word = q.words[i]
+                    at = grams.setdefault(i, set())
+                    at.update(k for j in range(len(word) - 1) if word[j : j + 2] == g for k in (j, j + 1))
+            for k, _ in hits.get(d, ()):
+                t = q.terms[k]
+                if t.role in (WORD, STEM, KANA) and t.text in units:
+                    covered.add(units.index(t.text))
+                elif t.role == GRAM and t.word in unit_of_word:
+                    word = q.words[t.word]
+                    at = grams.setdefault(t.word, set())
+                    for i in range(len(word) - 1):
+                        if word[i : i + 2] == t.text:
+                            at.update((i, i + 1))
+                elif t.role in (EXPANSION, TYPO):
+                    via = normalize(t.via or "")
+                    covered.update(i for i, u in enumerate(units) if via and (u in via or via in u))
+                elif t.role == PHRASE:
+                    covered.update(i for i, u in enumerate(units) if u in t.text)
+            for w in unit_of_word:
+                if (d, w) in has_word:
+                    covered.add(unit_of_word[w])
+            # Bigrams covering part of a word the report lacks whole (就職 of 就職以外) count
+            # for that share of it; the report's own words must match whole.
+            partial = sum(
+                weights[unit_of_word[w]] * len(at) / len(q.words[w])
+                for w, at in grams.items()
+                if unit_of_word[w] not in covered
+                and (len(at) == len(q.words[w]) or q.words[w] not in self._blob)
+            )
+            out[d] = (sum(weights[i] for i in covered) + partial) / total if total else 0.0
+        return out
+
+    def is_known(self, unit: str, q: Query) -> bool:
+        """Whether the report or the thesaurus knows a unit of the query: the report has
+        it, a (not `near`) thesaurus or typo term stands for it, or it is made of the
+        report's words (何度家: 何度 + 家; not 天気予報: 予報 is not the report's)."""
+        if unit in q.near:
+            return False
+        if unit in self._blob:
+            return True
+        for t in q.terms:
+            if t.role in (EXPANSION, TYPO) and t.via:
+                via = normalize(t.via)
+                if unit in via or via in unit:
+                    return True
+        return _made_of(unit, self._blob)
+
+    def known_share(self, q: Query) -> float:
+        """The share of the query's weight in units the report or thesaurus knows.
+
+        A Latin word the report lacks, beside Japanese words, is left out (markup
+        such as [bold], a product name): the Japanese says what the query is about.
+        """
+        japanese = any(not u.isascii() for u in q.units)
+        weights = [
+            (self.unit_weight(u), known)
+            for u in q.units
+            if (known := self.is_known(u, q)) or not (japanese and u.isascii())
+        ]
+        total = sum(w for w, _ in weights)
+        return sum(w for w, k in weights if k) / total if total else 0.0
+
+    def _in_field(self, q: Query) -> bool:
+        """Whether a query no entry answers strongly is still in the report's field: it
+        names a topic the thesaurus marks `near`, or has a word the report uses often."""
+        if q.near:
+            return True
+        return any(len(u) >= 2 and len(self.postings(u)) >= FIELD_SHARE * self.n for u in q.units)
+
+    def _corrected(self, q: Query) -> str | None:
+        """The query with its unknown words replaced by their closest spellings in the
+        report (訪門 → 訪問), if any word has one."""
+        text = q.normalized
+        changed = False
+        for u in q.units:
+            if u in self._blob or not u:
+                continue
+            fix = self.closest_word(u)
+            if fix:
+                text = text.replace(u, fix)
+                changed = True
+        return text if changed else None
 
     def _varied(
         self, scores: dict[int, float], kept: dict[int, float], floor: float
@@ -462,30 +786,80 @@ class Searcher:
             taken[group] = n + 1
             yield d, -negv
 
-    def suggest(self, query: str, limit: int = 3) -> list[tuple[str, str]]:
-        """Did you mean: the themes, headings and scenes closest to a query that found nothing.
+    def closest_word(self, word: str) -> str | None:
+        """The report's spelling closest to a word it does not have, or None.
 
-        Returns (what, name) pairs, e.g. ("テーマ", "家族支援"), ("見出し", "焦らない"),
-        ("場面", "場面6：支援を担当する者が燃え尽きそうになった").
+        A word of three characters or more is aligned with the report's text (see
+        `_typos`). A two-kanji word (訪門, 方問: an input method's wrong kanji) is
+        compared with the report's two-kanji words that share one of its kanji in the
+        same place; the commonest wins if it is found in at least twice as many entries
+        as the next (else `word_suggestions` offers them).
         """
+        if len(word) >= 3:
+            # Of the same length: 家族史 is no typo of 家族.
+            found = [fix for _, fix in self._typos([word], set()) if len(fix) == len(word)]
+            return found[0] if found else None
+        ranked = self.word_suggestions(word)
+        if not ranked:
+            return None
+        if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
+            return ranked[0][0]
+        return None
+
+    def word_suggestions(self, word: str, limit: int = 3) -> list[tuple[str, int]]:
+        """The report's two-kanji words one kanji away from a two-kanji `word`, with
+        the number of entries each is found in, commonest first."""
+        if len(word) != 2 or not all(is_kanji(c) for c in word) or word in self._blob:
+            return []
+        found: set[str] = set()
+        for pos, ch in enumerate(word):
+            i = self._blob.find(ch)
+            while i != -1:
+                start = i - pos
+                cand = self._blob[start : start + 2] if start >= 0 else ""
+                if len(cand) == 2 and all(is_kanji(c) for c in cand):
+                    found.add(cand)
+                i = self._blob.find(ch, i + 1)
+        ranked = sorted(((c, len(self.postings(c))) for c in found), key=lambda x: (-x[1], x[0]))
+        return [(c, n) for c, n in ranked if n >= 2][:limit]
+
+    def suggest(self, query: str, limit: int = 3) -> list[tuple[str, str]]:
+        """`suggestions` as the display pairs the CLI printed before `Answer.suggestions`
+        (("テーマ", "家族支援"), ("場面", "場面6：…")). Kept until the CLI uses `answer`."""
+        label = {"theme": "テーマ", "heading": "見出し", "scene": "場面", "word": "語"}
+        return [
+            (label[s.kind], f"場面{s.scene}：{s.name}" if s.kind == "scene" else s.name)
+            for s in self.suggestions(query, limit)
+        ]
+
+    def suggestions(self, query: str, limit: int = 3) -> list[Suggestion]:
+        """Did you mean: the report's words, themes, headings and scenes closest to a
+        query that found nothing (a word one kanji away first: 訪門 → 訪問)."""
         qn = normalize(query[:MAX_QUERY_CHARS])
         if not qn:
             return []
-        candidates: dict[tuple[str, str], list[str]] = {}
+        out: list[Suggestion] = []
+        for u in self.parse(query).units:
+            fix = self.closest_word(u) if len(u) >= 3 else None
+            words = [fix] if fix else [w for w, _ in self.word_suggestions(u)]
+            out += [Suggestion("word", self.spelling(w)) for w in words]
+        candidates: dict[Suggestion, list[str]] = {}
         for t in self.corpus.themes:
-            candidates[("テーマ", t.name)] = [t.name, *t.aliases]
+            candidates[Suggestion("theme", t.name)] = [t.name, *t.aliases]
         for e in self.entries:
             if e.kind == "hint" and e.heading:
-                candidates[("見出し", e.heading)] = [e.heading]
+                candidates.setdefault(Suggestion("heading", e.heading, e.scene), [e.heading])
         for n, scene in self.corpus.scenes.items():
-            candidates[("場面", f"場面{n}：{scene.title}")] = [scene.title]
+            candidates[Suggestion("scene", scene.title, n)] = [scene.title]
         scored = []
         for key, names in candidates.items():
             best = max(_closeness(qn, normalize(name)) for name in names)
             if best >= SUGGEST_MIN:
                 scored.append((best, key))
         scored.sort(key=lambda x: -x[0])
-        return [key for _, key in scored[:limit]]
+        out += [key for _, key in scored]
+        unique = list(dict.fromkeys(out))
+        return unique[:limit]
 
     def _heading_lift(self, qn: str, best: float) -> dict[int, float]:
         """Lift the entries under a heading the query closely matches."""
@@ -502,6 +876,68 @@ class Searcher:
             for d in docs:
                 out[d] = max(out.get(d, 0.0), lift)
         return out
+
+
+def _grams(word: str) -> list[str]:
+    return [word[i : i + 2] for i in range(len(word) - 1)]
+
+
+def _made_of(word: str, blob: str) -> bool:
+    """Whether a word the report lacks is made of its words: pieces of two characters
+    or more that it has, and at most one single kanji that it has (何度家, 年以上家)."""
+    if len(word) < 3 or not all(is_kanji(c) for c in word):
+        return False
+    i, singles = 0, 0
+    while i < len(word):
+        j = next((j for j in range(len(word), i + 1, -1) if word[i:j] in blob), None)
+        if j is None:
+            if singles or word[i] not in blob:
+                return False
+            singles, j = 1, i + 1
+        i = j
+    return True
+
+
+def source_of(t: Term, q: Query) -> str:
+    """The query word a term came from, as the user typed it: a word for its parts,
+    the user's word for a thesaurus or typo term, the phrase itself."""
+    if t.role in (EXPANSION, NEAR, TYPO):
+        return t.via or t.text
+    if t.role == PHRASE or not 0 <= t.word < len(q.words):
+        return as_typed(q.raw, t.text)
+    word = q.words[t.word]
+    if t.role == KANA and t.text not in word:
+        return as_typed(q.raw, t.text)  # grammar after a word, not part of it
+    return as_typed(q.raw, word)
+
+
+def explain_words(result: Result) -> list[tuple[str, float]]:
+    """--explain in a worker's words: what each word of the query added to the
+    result's word score (`Part.BM25`), best first.
+
+    A word's own match and its fragments (the bigrams of 支援対象年齢, the kanji of 母親,
+    a stem, the trigrams of a katakana word) are summed under the word as typed; a
+    thesaurus or typo term is summed under the user's word it stands for (しんどい:
+    燃え尽き + 疲弊); a phrase stands for itself. The sums add up to the word score.
+    """
+    totals: dict[str, float] = {}
+    for h in result.hits:
+        key = h.source or h.via or h.term
+        totals[key] = totals.get(key, 0.0) + h.score
+    return sorted(totals.items(), key=lambda kv: -kv[1])
+
+
+def suggestion_scenes(results: Sequence[Result], top: int = 5, most: int = 2) -> list[int]:
+    """The scenes whose committee suggestions follow a search: the first result's
+    scene, then any scene with two or more of the first `top` results; at most `most`."""
+    first = [r.entry.scene for r in results[:top]]
+    counts: dict[int, int] = {}
+    for n in first:
+        if n is not None:
+            counts[n] = counts.get(n, 0) + 1
+    scenes = [first[0]] if first and first[0] is not None else []
+    scenes += [n for n in counts if counts[n] >= 2 and n not in scenes]
+    return scenes[:most]
 
 
 class Grouping:
@@ -576,7 +1012,7 @@ def distinctive(term: Term, idf: float, n_words: int) -> bool:
     (Matching most of a katakana word's trigrams does too; see `Searcher.search`.)
     """
     single = n_words == 1  # the whole query is one word: any match of it counts
-    if term.role in (EXPANSION, TYPO, PHRASE):
+    if term.role in (EXPANSION, NEAR, TYPO, PHRASE):
         return True
     if term.role == WORD:
         # One kanji is a word (親); one digit or letter (1, ①) is not.
@@ -601,7 +1037,7 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
     terms: dict[str, Term] = {}
     words: list[str] = []
 
-    def add(text: str, weight: float, role: str) -> None:
+    def add(text: str, weight: float, role: Role) -> None:
         old = terms.get(text)
         if old is None or weight > old.weight:
             terms[text] = Term(text, weight, role, word=len(words) - 1)
@@ -646,9 +1082,17 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
     return list(terms.values()), words
 
 
-def word_coverage(q: Query, hits: dict[int, list[tuple[int, float]]]) -> dict[int, float]:
+def word_coverage(
+    q: Query,
+    hits: dict[int, list[tuple[int, float]]],
+    has: Callable[[int], set[str]] | None = None,
+) -> dict[int, float]:
     """For a query of a few words: entry → the share of its words (of two characters
-    or more) that the entry matches, by itself, its parts, or a word for it."""
+    or more) that the entry matches, by itself, its parts, or a word for it.
+
+    `has(entry)`: the query's words too common to be looked up (支援) that the entry
+    contains; they count as matched (an entry with every word is never lowered).
+    """
     words = [i for i, w in enumerate(q.words) if len(w) >= 2]
     if len(words) < 2:
         return {}
@@ -656,6 +1100,9 @@ def word_coverage(q: Query, hits: dict[int, list[tuple[int, float]]]) -> dict[in
     out = {}
     for d, found in hits.items():
         got = set().union(*(covers[k] for k, _ in found)).intersection(words)
+        if has is not None:
+            common = has(d)
+            got.update(i for i in words if q.words[i] in common)
         out[d] = max(1, len(got)) / len(words)
     return out
 
@@ -666,7 +1113,7 @@ def _covered_words(t: Term, words: tuple[str, ...]) -> set[int]:
     A single kanji or kana bigram stands for none: it is too weak a trace of a word."""
     if t.role in (WORD, GRAM, KGRAM, STEM):
         return {t.word}
-    if t.role in (EXPANSION, TYPO):
+    if t.role in (EXPANSION, NEAR, TYPO):
         via = normalize(t.via or "")
         return {i for i, w in enumerate(words) if w in via or via in w}
     if t.role == PHRASE:

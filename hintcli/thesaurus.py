@@ -3,7 +3,10 @@
 ``data/thesaurus.toml`` holds ``[[entry]]`` tables of ``words`` (how people say
 it), ``report`` (the report's words for it), a ``topic`` and, optionally,
 ``unless``: longer phrases in which a word means something else (疲れ in
-お疲れ様, 家族会 in 家族会議). When a normalized query contains one of an
+お疲れ様, 家族会 in 家族会議), and, optionally, ``near = true``: the report has
+no passage on the words' topic (自殺, 家庭内暴力, ゲーム) and its words are only the
+nearest it has; search then marks such matches weak and names the word as one
+the report does not cover. When a normalized query contains one of an
 entry's words outside those phrases, or a close variant of one, the entry's
 report words join the query with a lower weight (see search.py).
 """
@@ -24,6 +27,7 @@ class Expansion(NamedTuple):
     word: str  # what in the query matched: a thesaurus word, or the query's own variant of one
     key: str  # a report word, normalized
     closeness: float = 1.0  # 1.0: the query has the word itself; less: a variant of it (0.7-1.0)
+    near: bool = False  # the entry is `near = true`: the report has no passage on the word's topic
 
 
 # A variant of a thesaurus word (相談には来ない for 相談に来ない; 本人が来なきゃ意味
@@ -41,6 +45,7 @@ class ThesaurusEntry(NamedTuple):
     keys: tuple[str, ...]  # normalized words
     targets: tuple[str, ...]  # normalized report words
     unless: tuple[str, ...] = ()  # normalized phrases in which the words do not count
+    near: bool = False  # the report does not treat this topic; its words here are the nearest it has
 
 
 class Thesaurus:
@@ -55,8 +60,12 @@ class Thesaurus:
         entries: tuple[ThesaurusEntry, ...] = (),
         *,
         columns: list[list[list[str]]] | None = None,
+        near: Iterable[int] | None = None,
     ) -> None:
         self.entries = entries
+        # Entries marked `near = true` (by index): a query word they match is one the
+        # report does not cover, and search says so (search.Answer.unknown).
+        self.near = frozenset(near if near is not None else (i for i, e in enumerate(entries) if e.near))
         if columns is None:
             columns = [
                 [list(e.keys) for e in entries],
@@ -96,13 +105,15 @@ class Thesaurus:
                 if key in query and (not key.isascii() or _has_latin_word(query, key)):
                     for target in targets:
                         if target not in out and target not in normalized_query:
-                            out[target] = Expansion(key, target)
+                            out[target] = Expansion(key, target, near=i in self.near)
                     break
             else:
                 best = None
                 for key, core in zip(keys, self.cores[i], strict=True):
                     if core and core in query:
                         found = _variant(key, query)
+                        if found and i in self.near:
+                            found = found._replace(near=True)
                         if found and (best is None or found.closeness > best.closeness):
                             best = found
                 if best:
@@ -238,11 +249,11 @@ def to_plain(thesaurus: Thesaurus) -> dict[str, Any]:
     """For the JSON cache: the columns, and the lookup index (cheaper to load than to build)."""
     starts, cores = thesaurus._index()
     columns = [thesaurus.keys, thesaurus.targets, thesaurus.unless, thesaurus.cores]
-    return {"columns": columns, "starts": starts, "cores": cores}
+    return {"columns": columns, "starts": starts, "cores": cores, "near": sorted(thesaurus.near)}
 
 
 def from_plain(data: dict[str, Any]) -> Thesaurus:
-    thesaurus = Thesaurus(columns=data["columns"])
+    thesaurus = Thesaurus(columns=data["columns"], near=data.get("near", ()))
     thesaurus._starts, thesaurus._cores_index = data["starts"], data["cores"]
     return thesaurus
 
@@ -259,13 +270,20 @@ def load_thesaurus(*paths: Path) -> Thesaurus:
     return Thesaurus(tuple(entries))
 
 
+def _near(t: _Table) -> bool:
+    value = t.data.get("near", False)
+    if not isinstance(value, bool):
+        raise t.fail("near は true か false でなければなりません")
+    return value
+
+
 def _load_file(path: Path, seen: dict[str, str]) -> list[ThesaurusEntry]:
     root = _Table(path, _read_toml(path), "ファイル全体")
     root.check_keys({"entry"})
     entries = []
     for i, raw in enumerate(root.tables("entry")):
         t = _Table(path, raw, f"{i + 1} 番目の [[entry]]")
-        t.check_keys({"words", "report", "topic", "unless"})
+        t.check_keys({"words", "report", "topic", "unless", "near"})
         words = t.str_list("words")
         t.label = f"{i + 1} 番目の [[entry]]（{words[0]}）"
         report = t.str_list("report")
@@ -289,6 +307,7 @@ def _load_file(path: Path, seen: dict[str, str]) -> list[ThesaurusEntry]:
                 keys=keys,
                 targets=tuple(normalize(r) for r in report),
                 unless=unless,
+                near=_near(t),
             )
         )
     return entries

@@ -56,7 +56,25 @@ FLOORS = {
         ("keywords", 0.95, 0.97, 0.96),
         ("situations", 0.72, 0.90, 0.79),
     ],
+    # Written blind for issue 15; queries-8 measured before tuning, queries-9 held out
+    # until the last change to search (0.81 / 0.92 / 0.85 then).
+    "queries-8.tsv": [
+        ("all", 0.78, 0.93, 0.85),
+        ("keywords", 0.90, 0.95, 0.93),
+        ("situations", 0.70, 0.91, 0.79),
+    ],
+    "queries-9.tsv": [
+        ("all", 0.79, 0.90, 0.83),
+        ("keywords", 0.88, 0.93, 0.91),
+        ("situations", 0.73, 0.88, 0.79),
+    ],
 }
+# Off-topic sets (query, "off", "-"): at least this many find nothing. offtopic-2 was
+# held out (26 of 30 when first measured); offtopic-1 was tuned on (24 of 30).
+OFF_TOPIC_FLOORS = {"offtopic-1.tsv": 23, "offtopic-2.tsv": 25}
+# Topics the report does not treat (query, "notcovered", missing words): at least this
+# many get no strong result, and at least this many name a missing word as unknown.
+NOT_COVERED_FLOOR = (6, 12)
 CASES = [(name, group, *floors) for name, groups in FLOORS.items() for group, *floors in groups]
 
 
@@ -118,3 +136,27 @@ def test_the_evaluation_command_prints_the_scores() -> None:
         timeout=120,
     )
     assert failing.returncode == 1
+
+
+def _rows(name: str) -> list[list[str]]:
+    lines = (HERE / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize(("name", "floor"), OFF_TOPIC_FLOORS.items())
+def test_off_topic_queries_find_nothing(name: str, floor: int) -> None:
+    searcher = store.load_searcher()
+    rows = _rows(name)
+    assert len(rows) >= 26 and all(kind == "off" for _, kind, _ in rows)
+    empty = [q for q, _, _ in rows if not searcher.answer(q).results]
+    assert len(empty) >= floor, sorted({q for q, _, _ in rows} - set(empty))
+
+
+def test_topics_the_report_does_not_treat_are_not_answered_strongly() -> None:
+    searcher = store.load_searcher()
+    rows = _rows("notcovered.tsv")
+    assert len(rows) >= 20 and all(kind == "notcovered" for _, kind, _ in rows)
+    answers = [(searcher.answer(q), missing.split(",")) for q, _, missing in rows]
+    weak = sum(not a.covered for a, _ in answers)
+    named = sum(any(m in u or u in m for u in a.unknown for m in missing) for a, missing in answers)
+    assert weak >= NOT_COVERED_FLOOR[0] and named >= NOT_COVERED_FLOOR[1], (weak, named)
