@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     from .corpus import Corpus
     from .lookup import LookupFailed
-    from .search import Searcher
+    from .search import Answer, Searcher
     from .terminal.console import ColorChoice
     from .terminal.helpscreen import HelpPage
 
@@ -655,18 +655,19 @@ def search(
     scene_n = lookup.scene(corpus, scene) if scene is not None else None
     kind_v = lookup.kind(kind) if kind is not None else None
     theme = lookup.theme(corpus, category) if category is not None else None
-    found = searcher.search(query, limit=None, scene=scene_n, themes={theme} if theme else None, kind=kind_v)
+    answer = searcher.answer(query, scene=scene_n, themes={theme} if theme else None, kind=kind_v)
     filters = views.describe_filters(theme, scene_n, kind_v)
     view = views.search_view(
         corpus,
         query,
-        found,
+        answer.results,
         wanted,
         filters=filters,
         kind=kind_v,
         explain=explain,
-        reading=searcher.parse(query).terms if explain else (),
+        reading=searcher.parse(answer.searched).terms if explain else (),
         spell=searcher.spelling,
+        answer=answer,
     )
     if view.results or json or fmt is not None:
         from .terminal import panels
@@ -678,26 +679,31 @@ def search(
             lambda console: panels.search_results(console, view, shown(query)),
         )
     if not view.results:
-        raise NotFound(_nothing_found(searcher, query, filters))
+        raise NotFound(_nothing_found(searcher, answer, filters))
 
 
-def _nothing_found(searcher: "Searcher", query: str, filters: str) -> str:
+def _nothing_found(searcher: "Searcher", answer: "Answer", filters: str) -> str:
     """「…」に当てはまる項目はありません, with what the query comes close to and where to look instead."""
     where = f"（{filters}）" if filters else ""
-    text = f"{_quoted(query)}{where}に当てはまる項目はありません。"
-    if filters and searcher.search(query, limit=1):
+    text = f"{_quoted(answer.query)}{where}に当てはまる項目はありません。"
+    if filters and searcher.answer(answer.query).results:
         return text + "絞り込みを外すと見つかります"
     close = []
-    for what, name in searcher.suggest(query):
-        if what == "テーマ":
-            close.append(f"テーマ「{name}」（hint list -c {name}）")
-        elif what == "場面":
-            number = name.removeprefix("場面").partition("：")[0]
-            close.append(f"{name}（hint scene {number}）")
+    for s in answer.suggestions:
+        if s.kind == "theme":
+            close.append(f"テーマ「{shown(s.name)}」（hint list -c {shown(s.name)}）")
+        elif s.kind == "scene":
+            close.append(f"場面{s.scene}「{shown(s.name)}」（hint scene {s.scene}）")
+        elif s.kind == "heading":
+            close.append(f"見出し「{shown(s.name)}」")
         else:
-            close.append(f"{what}「{name}」")
+            close.append(f"「{shown(s.name)}」（hint search {shown(s.name)}）")
     if close:
         text += f"もしかして: {'、'.join(close)}。"
+    elif answer.unknown:
+        text += (
+            f"報告書にも言い換え辞書にも近い語がありません（{'、'.join(shown(w) for w in answer.unknown)}）。"
+        )
     return text + "全体の一覧: hint list"
 
 

@@ -16,7 +16,7 @@ from .corpus import KIND_LABELS, Corpus, Entry, Kind, Scene, Section
 
 if TYPE_CHECKING:
     from .corpus import Category
-    from .search import Result, Term
+    from .search import Answer, Result, Term
 
 PART_PRACTICES = "支援体制の整備に関する具体例"
 PART_SCENES = "よく出会う場面での対応のヒント"
@@ -26,16 +26,10 @@ FIRST_RESULTS = 5  # results before the committee's suggestions: what the first 
 SUGGESTED_SCENES = 2  # at most this many scenes' suggestions under the results
 EXPLAIN_TERMS = 8  # matched terms listed per group in an explanation
 
-# The parts of a search score (Result.parts), as the user reads them.
-SCORE_PARTS = {
-    "bm25": "語の一致",
-    "heading": "見出しの一致",
-    "part": "場面の一致",
-    "section": "まとまりの一致",
-    "kind": "種類の補正",
-    "coverage": "語のそろい方の補正",
-    "variety": "重なりの補正",
-}
+# What a search says when the report does not answer it directly (`search.Answer.covered`).
+NOT_COVERED = "報告書にはこの状況を直接扱った箇所は見つかりませんでした。関係がありそうな箇所:"
+UNKNOWN_WORDS = "報告書に出てこない語"
+WEAK_MATCH = "関連は弱め"
 # Hit roles (search.py) of terms that are not the user's own words.
 _THESAURUS, _TYPO, _PHRASE = "thesaurus", "typo", "phrase"
 _WHOLE_WORDS = ("word", "phrase", "stem")  # roles shown when explaining how a query was read
@@ -573,6 +567,11 @@ class ResultView(NamedTuple):
     spans: tuple[tuple[int, int], ...]  # matched stretches of the entry's text
     explanation: Explanation | None
 
+    @property
+    def weak(self) -> bool:
+        """Whether the evidence for this result is thin (`search.Match.WEAK`): doors label it."""
+        return str(getattr(self.result, "match", "strong")) == "weak"
+
 
 class Excerpt(NamedTuple):
     """The start of an entry's text, cut only where a sentence ends (`excerpt`)."""
@@ -613,6 +612,20 @@ class SearchView(NamedTuple):
     reading: tuple[DetailRow, ...]  # how the query was read (with --explain)
     explain: bool
     citation: str
+    covered: bool = True  # False: no result is a strong match; doors say so first (`NOT_COVERED`)
+    unknown: tuple[str, ...] = ()  # query words neither the report nor the thesaurus knows (echoed)
+    correction: str | None = None  # the spelling searched instead of the query's (echoed)
+
+    def notices(self) -> tuple[str, ...]:
+        """The lines every door shows above the results: a correction, and how honestly they answer."""
+        out = []
+        if self.correction is not None:
+            out.append(f"「{self.query}」を「{self.correction}」として検索しました")
+        if not self.covered and self.results:
+            out.append(NOT_COVERED)
+        if self.unknown and (not self.covered or not self.results):
+            out.append(f"{UNKNOWN_WORDS}: {'、'.join(self.unknown)}")
+        return tuple(out)
 
     def items(self) -> tuple[EntryView, ...]:
         return tuple(r.item for r in self.results)
@@ -669,20 +682,6 @@ def excerpt(item: EntryView, limit: int = EXCERPT_CHARS) -> Excerpt:
             break
         shown += part
     return Excerpt(item, shown, len(shown) < len(item.text))
-
-
-def ranked_scenes(
-    results: Sequence["Result"], top: int = FIRST_RESULTS, most: int = SUGGESTED_SCENES
-) -> list[int]:
-    """The scenes that rank high: the first result's, then any with two or more of the first ``top``."""
-    first = [r.entry.scene for r in results[:top]]
-    counts: dict[int, int] = {}
-    for n in first:
-        if n is not None:
-            counts[n] = counts.get(n, 0) + 1
-    scenes = [first[0]] if first and first[0] is not None else []
-    scenes += [n for n in counts if counts[n] >= 2 and n not in scenes]
-    return scenes[:most]
 
 
 def _listing(items: Sequence[str], limit: int = EXPLAIN_TERMS) -> str:
@@ -758,8 +757,10 @@ def explanation(result: "Result", spell: Callable[[str], str], terms: Sequence["
         (h.via, f"{spell(h.term)} {h.score:.2f}") for h in result.hits if h.role == _THESAURUS
     )
     typos = _by_word((h.via, f"{spell(h.term)} {h.score:.2f}") for h in result.hits if h.role == _TYPO)
+    from .search import PART_LABELS
+
     parts = " + ".join(
-        f"{SCORE_PARTS.get(key, key)} {value:.2f}"
+        f"{PART_LABELS.get(key, key)} {value:.2f}"
         for key, value in result.parts.items()
         if abs(value) >= 0.005
     )
@@ -798,8 +799,14 @@ def search_view(
     explain: bool = False,
     reading: Sequence["Term"] = (),
     spell: Callable[[str], str] = str,
+    answer: "Answer | None" = None,
 ) -> SearchView:
-    """A search's results (the first ``limit`` of ``found``) and the suggestions of the scenes they rank."""
+    """A search's results (the first ``limit`` of ``found``) and the suggestions of the scenes they rank.
+
+    With ``answer`` (`Searcher.answer`), the view also says whether the report covers the
+    query, which of its words the report does not know, and a spelling searched instead.
+    """
+    from .search import suggestion_scenes
     from .text import spans
 
     shown = list(found[:limit] if limit is not None else found)
@@ -815,7 +822,7 @@ def search_view(
     blocks = []
     if kind is None:
         among = {r.entry.id for r in shown}
-        for n in ranked_scenes(shown):
+        for n in suggestion_scenes(shown, FIRST_RESULTS, SUGGESTED_SCENES):
             suggestions = corpus.scenes[n].of_kind(Kind.SUGGESTION)
             rest = _views(corpus, (e for e in suggestions if e.id not in among))
             if rest:
@@ -833,4 +840,7 @@ def search_view(
         query_reading(reading, spell) if explain else (),
         explain,
         citation(corpus),
+        answer.covered if answer is not None else True,
+        tuple(echo(w) for w in answer.unknown) if answer is not None else (),
+        echo(answer.correction) if answer is not None and answer.correction is not None else None,
     )

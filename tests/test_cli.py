@@ -106,7 +106,8 @@ def test_search_json_contract(invoke: Invoke, corpus: Corpus) -> None:
         assert isinstance(item, dict)
         assert {"id", "kind", "scene", "heading", "text", "page", "themes", "score"} <= set(item)
         assert isinstance(item["score"], float)
-        assert {k: v for k, v in item.items() if k != "score"} == listed[str(item["id"])]
+        assert item["match"] in ("strong", "weak")
+        assert {k: v for k, v in item.items() if k not in ("score", "match")} == listed[str(item["id"])]
     scores = [item["score"] for item in found]
     assert scores == sorted(scores, reverse=True)  # type: ignore[type-var]
     assert len({item["id"] for item in found}) == len(found)
@@ -347,26 +348,26 @@ def test_nothing_found_suggests_close_themes_and_headings(invoke: Invoke) -> Non
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_did_you_mean_names_scenes_with_their_command(
+def test_did_you_mean_names_scenes_and_words_with_their_command(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hintcli.search import Searcher
+    from hintcli.search import Answer, Searcher, Suggestion
 
-    monkeypatch.setattr(Searcher, "search", lambda self, query, **kw: [])
+    offers = [
+        Suggestion("theme", "家族支援", None),
+        Suggestion("heading", "焦らない", 2),
+        Suggestion("scene", "支援を担当する者が燃え尽きそうになった", 6),
+        Suggestion("word", "訪問", None),
+    ]
     monkeypatch.setattr(
-        Searcher,
-        "suggest",
-        lambda self, query, limit=3: [
-            ("テーマ", "家族支援"),
-            ("見出し", "焦らない"),
-            ("場面", "場面6：支援を担当する者が燃え尽きそうになった"),
-        ],
+        Searcher, "answer", lambda self, query, **kw: Answer(query, query, [], False, (), None, offers)
     )
     result = invoke("search", "なにか")
     assert result.exit_code == EXIT_NOT_FOUND
     assert (
         "もしかして: テーマ「家族支援」（hint list -c 家族支援）、見出し「焦らない」、"
-        "場面6：支援を担当する者が燃え尽きそうになった（hint scene 6）。全体の一覧: hint list"
+        "場面6「支援を担当する者が燃え尽きそうになった」（hint scene 6）、「訪問」（hint search 訪問）。"
+        "全体の一覧: hint list"
     ) in result.stderr
 
 

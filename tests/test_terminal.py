@@ -28,7 +28,7 @@ from rich.text import Text
 
 from hintcli import views
 from hintcli.corpus import Corpus, Entry
-from hintcli.search import Result, Term
+from hintcli.search import Term
 from hintcli.terminal import panels
 from hintcli.terminal.console import make_console, message
 from hintcli.terminal.style import FIX_MARK
@@ -353,18 +353,6 @@ def test_search_view_fits_any_width(corpus: Corpus, width: int, explain: bool) -
     assert max(cell_len(line) for line in out.splitlines()) <= width
     assert all(f"s1-c{n}" in out for n in range(1, 6))
     assert "p.8-10" in out  # a shortened title keeps the pages
-
-
-def test_ranked_scenes(corpus: Corpus) -> None:
-    def results(*ids: str) -> list[Result]:
-        return [Result(corpus.by_id[i], 1.0, (), {}) for i in ids]
-
-    assert views.ranked_scenes(results("s2-h1", "s1-h1", "pr1", "s1-h2", "s3-h1")) == [2, 1]
-    assert views.ranked_scenes(results("pr1", "s1-h1", "s3-h1", "s1-h2")) == [1]
-    assert views.ranked_scenes(results("pr1", "s1-h1", "s3-h1")) == []
-    assert views.ranked_scenes(results("s4-h1", "s1-h1", "s1-h2", "s3-h1", "s3-h2")) == [4, 1]
-    assert views.ranked_scenes(results("pr1", "pr2", "pr3", "pr4", "pr5", "s1-h1", "s1-h2")) == []
-    assert views.ranked_scenes([]) == []
 
 
 def test_place_shortens_a_long_scene_title_but_keeps_the_pages(corpus: Corpus) -> None:

@@ -26,6 +26,7 @@ def test_the_core_and_the_views_import_no_terminal_or_cli_library() -> None:
 
 def test_every_score_part_search_emits_has_a_japanese_label(corpus: Corpus) -> None:
     from hintcli import store
+    from hintcli.search import PART_LABELS
 
     searcher = store.load_searcher()
     seen: set[str] = set()
@@ -33,7 +34,22 @@ def test_every_score_part_search_emits_has_a_japanese_label(corpus: Corpus) -> N
         for r in searcher.search(query, limit=None):
             seen |= set(r.parts)
     assert seen  # the searches did score something
-    assert seen <= set(views.SCORE_PARTS), seen - set(views.SCORE_PARTS)
+    assert seen <= set(PART_LABELS), seen - set(PART_LABELS)
+    assert all(label and not label.isascii() for label in PART_LABELS.values())
+
+
+def test_a_search_the_report_does_not_cover_says_so_first(corpus: Corpus) -> None:
+    from hintcli import store
+
+    searcher = store.load_searcher()
+    answer = searcher.answer("家庭内暴力")
+    view = views.search_view(corpus, "家庭内暴力", answer.results, 5, answer=answer)
+    if view.results:
+        assert view.notices()[0] == views.NOT_COVERED
+        assert all(r.weak for r in view.results)
+    assert any("家庭内暴力" in line for line in view.notices())
+    covered = searcher.answer("本人に会えない")
+    assert views.search_view(corpus, "本人に会えない", covered.results, 5, answer=covered).notices() == ()
 
 
 def test_every_kind_has_a_label_and_a_style() -> None:

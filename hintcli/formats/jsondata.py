@@ -38,6 +38,7 @@ def search(view: v.SearchView) -> list[dict[str, Any]]:
     for r in view.results:
         data = entry(r.item)
         data["score"] = float(r.result.score)
+        data["match"] = str(r.result.match)
         if view.explain:
             data["explain"] = {
                 "terms": [

@@ -102,10 +102,12 @@ def _search(view: v.SearchView, today: date) -> list[str]:
         "",
         f"{today.isoformat()} ・ {len(view.results)}件",
     ]
+    out += [line for notice in view.notices() for line in ("", f"**{escape(notice)}**")]
     for rank, r in enumerate(view.results, 1):
+        weak = f"（{v.WEAK_MATCH}）" if r.weak else ""
         out += [
             "",
-            f"## {rank}. {escape(r.item.heading)}",
+            f"## {rank}. {escape(r.item.heading)}{weak}",
             "",
             _id_line(r.item, r.item.place.full()),
             "",

@@ -66,11 +66,17 @@ def _search(view: v.SearchView) -> list[str]:
     total = (
         f"{count}件／全{view.total}件（すべて: --limit {view.total}）" if count < view.total else f"{count}件"
     )
-    out = [f"「{view.query}」の検索結果{where}  {total}"]
+    out = [f"「{view.query}」の検索結果{where}  {total}", *view.notices()]
     if view.reading:
         out.append("検索語の読み取り: " + " ／ ".join(f"{r.label} {r.value}" for r in view.reading))
     for rank, r in enumerate(view.results, 1):
-        out += ["", f"{rank}. {r.item.place.full()}", f"   {r.item.heading}", f"   {_entry_text(r.item)}"]
+        weak = f"（{v.WEAK_MATCH}）" if r.weak else ""
+        out += [
+            "",
+            f"{rank}. {r.item.place.full()}",
+            f"   {r.item.heading}{weak}",
+            f"   {_entry_text(r.item)}",
+        ]
         out.append(f"   ID: {r.item.id}")
         if r.explanation:
             out += [f"   {row.label}: {row.value}" for row in r.explanation.rows]

@@ -473,6 +473,8 @@ def search_results(console: Console, view: v.SearchView, query: str) -> None:
     """
     narrow = console.width < NARROW
     say_pieces(console, search_header(view, query))
+    for notice in view.notices():
+        say(console, JText(notice, style=STYLE["warning"]))
     if view.explain and view.reading:
         line = JText("検索語の読み取り: ", style=STYLE["label"])
         line.append(" ／ ".join(f"{r.label} {r.value}" for r in view.reading), STYLE["dim"])
@@ -501,6 +503,8 @@ def _result_groups(console: Console, groups: Sequence[v.ResultGroup], narrow: bo
             style = STYLE[item.entry.kind]
             # The heading line carries the rank and the ID; the text below uses the whole width.
             heading = JText.assemble((item.heading, f"bold {style}"))
+            if result.weak:  # in words, not by colour alone
+                heading.append(f"（{v.WEAK_MATCH}）", STYLE["dim"])
             if narrow:
                 heading.append(f"  {item.id}", STYLE["id"])
             tail = Text() if narrow else Text(f"  {item.id}", style=STYLE["id"])
