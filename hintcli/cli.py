@@ -122,7 +122,8 @@ def parse_kind(raw: str) -> str:
 
 def parse_story(raw: str, count: int) -> int:
     value = unicodedata.normalize("NFKC", raw).strip()
-    if value.isascii() and value.isdigit() and 1 <= int(value) <= count:
+    # The length first: int() refuses a number of more than 4,300 digits with a ValueError.
+    if value.isascii() and value.isdigit() and len(value) <= 6 and 1 <= int(value) <= count:
         return int(value)
     raise BadInput(f"素材集の例{_quoted(raw)}はありません。1～{count} の番号で指定してください")
 
@@ -374,52 +375,66 @@ def _color_in(argv: Sequence[str]) -> "ColorChoice":
 
 
 def _report_safely(exc: BaseException, argv: Sequence[str]) -> int:
-    """`_report`, and if reporting itself fails, the plainest possible line: never a traceback."""
+    """The exit code for ``exc``, and its one line on stderr: never a traceback.
+
+    The code is decided before anything is written, so that a closed or full
+    stderr cannot change it; if writing the line fails, stderr is silenced.
+    """
     try:
-        return _report(exc, _color_in(argv))
-    except BaseException:
-        with contextlib.suppress(BaseException):  # stderr itself may be gone
-            sys.stderr.write(f"hint: 予期しないエラーで終了しました（{type(exc).__name__}）\n")
-        return EXIT_SOFTWARE
+        code, line = _report(exc)
+    except Exception:
+        code, line = EXIT_SOFTWARE, f"予期しないエラーで終了しました（{type(exc).__name__}）"
+    if line is not None:
+        try:
+            from .render import make_console, message
+
+            message(make_console(_color_in(argv), stderr=True), line, error=code != EXIT_NOT_FOUND)
+            if sys.stderr is not None:
+                sys.stderr.flush()
+        except Exception:
+            from .streams import silence
+
+            silence(2)
+    return code
 
 
-def _report(exc: BaseException, color: "ColorChoice") -> int:
-    """Print one line for ``exc`` on stderr; return the exit code."""
+def _report(exc: BaseException) -> tuple[int, str | None]:
+    """The exit code for ``exc`` and the line to print on stderr (None: nothing)."""
     from .render import ReaderGone
+    from .streams import EX_IOERR, output_failure, silence
 
     if isinstance(exc, ReaderGone | BrokenPipeError):
-        _silence_stdout()
-        return 0
+        silence(1)
+        return 0, None
     if isinstance(exc, KeyboardInterrupt):
-        return EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED, None
+    failed_output = output_failure(exc)
+    if failed_output is not None:
+        silence(1)  # what is still buffered goes nowhere, instead of failing again at exit
+        return EX_IOERR, failed_output
 
     from .corpus import DataError
-    from .render import make_console, message
 
-    err = make_console(color, stderr=True)
     if isinstance(exc, HintError):
-        message(err, exc.message, error=exc.exit_code != EXIT_NOT_FOUND)
-        return exc.exit_code
+        return exc.exit_code, exc.message
     if isinstance(exc, click_errors.ClickException):
-        message(err, _usage_message(exc))
-        return exc.exit_code
+        return exc.exit_code, _usage_message(exc)
     if isinstance(exc, typer.Abort):
-        message(err, "中断しました")
-        return EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED, "中断しました"
     if isinstance(exc, DataError):
         from .text import sanitize
 
-        message(err, f"データファイルに問題があります: {sanitize(str(exc))}")
-        return EXIT_DATA
+        return EXIT_DATA, f"データファイルに問題があります: {sanitize(str(exc))}"
     if os.environ.get("HINT_DEBUG") == "1":
         import traceback
 
-        traceback.print_exception(exc)
+        with contextlib.suppress(Exception):
+            traceback.print_exception(exc)
     name = type(exc).__name__
-    message(
-        err, f"予期しないエラーで終了しました（{name}）。HINT_DEBUG=1 を付けて実行すると詳細が表示されます"
+    return (
+        EXIT_SOFTWARE,
+        f"予期しないエラーで終了しました（{name}）。HINT_DEBUG=1 を付けて実行すると詳細が表示されます",
     )
-    return EXIT_SOFTWARE
 
 
 def _usage_message(exc: click_errors.ClickException) -> str:
@@ -781,12 +796,10 @@ def about(
 
 
 def _reconfigure_streams() -> None:
-    """Characters the console cannot encode (cp932, LC_ALL=C) become ?, never an error."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(ValueError, OSError):  # a detached or closed stream
-                reconfigure(errors="replace")
+    """Characters the console cannot encode (cp932) become ?, never an error; see streams.reconfigure."""
+    from .streams import reconfigure
+
+    reconfigure()
 
 
 def _only_the_named_command(args: Sequence[str]) -> typer.Typer:
@@ -814,23 +827,36 @@ def _only_the_named_command(args: Sequence[str]) -> typer.Typer:
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
-    """Console-script entry point (``hint``) and ``python -m hintcli``.
+    """Run one command and exit (the console script ``hint`` calls this through ``hintcli.__main__``).
 
-    A run lasts a fraction of a second and makes no garbage cycles worth
-    collecting, so the cyclic garbage collector is off while it runs and the
-    run's objects are frozen at its end: otherwise the collector's passes while
-    the data loads, and its last pass over all of it as Python exits, cost
-    ~45 ms of every search (measured with bench/run.py).
+    For a one-shot run only. A run lasts a fraction of a second and makes no
+    garbage cycles worth collecting, so the cyclic garbage collector is off
+    while it runs and the run's objects are frozen at its end: otherwise the
+    collector's passes while the data loads, and its last pass over all of it
+    as Python exits, cost ~45 ms of every search (measured with bench/run.py).
+    A long-lived command (a server, an interactive loop) must call
+    ``gc.enable()`` when it starts serving.
+
+    Before the command: closed standard streams get /dev/null (a closed stdout
+    ends the run with 74), COLUMNS is clamped, and arguments are decoded as
+    UTF-8 whatever the locale (see streams.py).
     """
     import gc
 
+    from . import streams
+
     gc.disable()
+    stdout_open = streams.guard_std_fds()
+    streams.clamp_columns()
     _reconfigure_streams()
+    if not stdout_open:
+        streams.say("出力先（標準出力）が閉じているため、表示できません")
+        sys.exit(streams.EX_IOERR)
     if "_HINT_COMPLETE" in os.environ:  # the shell asks for completions (see README)
         from typer._completion_classes import completion_init
 
         completion_init()
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = streams.decode_argv(sys.argv[1:] if argv is None else argv)
     try:
         _only_the_named_command(args)(args=args, prog_name="hint")
     finally:

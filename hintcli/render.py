@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO
 from rich.cells import cell_len
 from rich.console import Console
 from rich.containers import Lines
+from rich.segment import Segment
 from rich.text import Text
 
 from .corpus import KIND_LABELS, KINDS
+from .text import UNSAFE, sanitize
 
 if TYPE_CHECKING:
     from rich.console import ConsoleOptions, RenderableType
@@ -240,6 +242,19 @@ class _Console(Console):
         self.quiet = True
         raise ReaderGone
 
+    def render(self, renderable: Any, options: Any = None) -> Any:
+        """Every segment of text passes `text.sanitize`: nothing from a data file drives the terminal.
+
+        Rich keeps ESC, NUL and C1 controls in text; the views may forget one
+        field; this is the door every panel, table and line goes through.
+        Rich's own codes (colours, cursor control) are added later, from styles.
+        """
+        for segment in super().render(renderable, options):
+            if segment.control is None and UNSAFE.search(segment.text):
+                yield Segment(sanitize(segment.text), segment.style)
+            else:
+                yield segment
+
 
 def make_console(
     color: ColorChoice = "auto",
@@ -265,17 +280,23 @@ def make_console(
     else:
         on = tty or os.environ.get("FORCE_COLOR", "") != ""
         no_color = os.environ.get("NO_COLOR", "") != ""
-    return _Console(
+    from .streams import MAX_COLUMNS, MIN_COLUMNS, columns
+
+    console = _Console(
         file=stream if on else _PlainWriter(stream),  # type: ignore[arg-type]
         force_terminal=on or tty,
         # Forced colour on a pipe has no terminal to ask: standard colours.
         color_system=("auto" if tty else "standard") if on else None,
         no_color=no_color,
-        width=width,
+        # COLUMNS=0 would print nothing at all, COLUMNS=99999999999 fill the memory: clamped.
+        width=width if width is not None else columns(os.environ.get("COLUMNS")),
         markup=False,
         emoji=False,
         highlight=False,
     )
+    if not MIN_COLUMNS <= console.width <= MAX_COLUMNS:  # a terminal that reports 0 columns
+        console.width = min(max(console.width, MIN_COLUMNS), MAX_COLUMNS)
+    return console
 
 
 # --------------------------------------------------------------------------- small pieces
@@ -1103,6 +1124,11 @@ def print_json(data: Any, file: TextIO | None = None) -> None:
 
     out = file if file is not None else sys.stdout
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # json escapes C0 controls but writes DEL and C1 (8-bit CSI \x9b) raw: escaped too, same JSON value.
+    if UNSAFE.search(text):
+        import re
+
+        text = re.sub(r"[\x7f-\x9f\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
     buffer = getattr(out, "buffer", None)
     try:
         if buffer is not None and not _isatty(out):

@@ -116,6 +116,9 @@ _ESCAPE_RE = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What `sanitize` changes: controls but newline and tab, and lone surrogates. Renderers may test
+# a piece of text with UNSAFE.search before calling sanitize (the report's text never matches).
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def normalize(text: str) -> str:
@@ -185,7 +188,7 @@ def sanitize(text: str) -> str:
 
     Idempotent, and printable text (the report's) is returned unchanged.
     """
-    if text.isprintable():  # the common case (the report), and nothing to do
+    if not UNSAFE.search(text):  # the common case (the report): nothing to do
         return text
     text = _ESCAPE_RE.sub("", text)
     text = _CONTROL_RE.sub("", text)
