@@ -18,7 +18,7 @@ def _interrupted(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    import _signal  # type: ignore[import-not-found]  # builtin; `signal` would import enum first
+    import _signal
 
     try:
         _signal.signal(_signal.SIGINT, _interrupted)
