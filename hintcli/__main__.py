@@ -9,6 +9,8 @@ module cannot be helped from here: the interpreter's start-up, ``site``, and the
 Python's own traceback, and the shell still reports 130).
 """
 
+import sys  # already loaded by the interpreter: free
+
 
 def _interrupted(signum: int, frame: object) -> None:
     import _signal  # type: ignore[import-not-found]  # builtin; `signal` would import enum first
@@ -17,9 +19,18 @@ def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _unraisable(info: "sys.UnraisableHookArgs") -> None:
+    """A Ctrl-C that lands in a callback (an import lock's weakref, a destructor) would be printed
+    as "Exception ignored" and lost: it ends the run instead, like any other Ctrl-C."""
+    if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
+        _exit_interrupted()
+    sys.__unraisablehook__(info)
+
+
 def main() -> None:
     import _signal
 
+    sys.unraisablehook = _unraisable
     try:
         _signal.signal(_signal.SIGINT, _interrupted)
         from hintcli import streams
@@ -35,7 +46,6 @@ def main() -> None:
 def _exit_interrupted() -> None:
     """Exit 130 after Ctrl-C: flush what can be flushed, no traceback (`streams` may be half-imported)."""
     import os
-    import sys
 
     for stream in (sys.stdout, sys.stderr):
         try:
