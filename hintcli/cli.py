@@ -358,52 +358,66 @@ def _color_in(argv: Sequence[str]) -> "ColorChoice":
 
 
 def _report_safely(exc: BaseException, argv: Sequence[str]) -> int:
-    """`_report`, and if reporting itself fails, the plainest possible line: never a traceback."""
+    """The exit code for ``exc``, and its one line on stderr: never a traceback.
+
+    The code is decided before anything is written, so that a closed or full
+    stderr cannot change it; if writing the line fails, stderr is silenced.
+    """
     try:
-        return _report(exc, _color_in(argv))
-    except BaseException:
-        with contextlib.suppress(BaseException):  # stderr itself may be gone
-            sys.stderr.write(f"hint: 予期しないエラーで終了しました（{type(exc).__name__}）\n")
-        return EXIT_SOFTWARE
+        code, line = _report(exc)
+    except Exception:
+        code, line = EXIT_SOFTWARE, f"予期しないエラーで終了しました（{type(exc).__name__}）"
+    if line is not None:
+        try:
+            from .terminal.console import make_console, message
+
+            message(make_console(_color_in(argv), stderr=True), line, error=code != EXIT_NOT_FOUND)
+            if sys.stderr is not None:
+                sys.stderr.flush()
+        except Exception:
+            from .streams import silence
+
+            silence(2)
+    return code
 
 
-def _report(exc: BaseException, color: "ColorChoice") -> int:
-    """Print one line for ``exc`` on stderr; return the exit code."""
+def _report(exc: BaseException) -> tuple[int, str | None]:
+    """The exit code for ``exc`` and the line to print on stderr (None: nothing)."""
     from .output import ReaderGone
+    from .streams import EX_IOERR, output_failure, silence
 
     if isinstance(exc, ReaderGone | BrokenPipeError):
-        _silence_stdout()
-        return 0
+        silence(1)
+        return 0, None
     if isinstance(exc, KeyboardInterrupt):
-        return EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED, None
+    failed_output = output_failure(exc)
+    if failed_output is not None:
+        silence(1)  # what is still buffered goes nowhere, instead of failing again at exit
+        return EX_IOERR, failed_output
 
     from .corpus import DataError
-    from .terminal.console import make_console, message
 
-    err = make_console(color, stderr=True)
     if isinstance(exc, HintError):
-        message(err, exc.message, error=exc.exit_code != EXIT_NOT_FOUND)
-        return exc.exit_code
+        return exc.exit_code, exc.message
     if isinstance(exc, click_errors.ClickException):
-        message(err, _usage_message(exc))
-        return exc.exit_code
+        return exc.exit_code, _usage_message(exc)
     if isinstance(exc, typer.Abort):
-        message(err, "中断しました")
-        return EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED, "中断しました"
     if isinstance(exc, DataError):
         from .text import sanitize
 
-        message(err, f"データファイルに問題があります: {sanitize(str(exc))}")
-        return EXIT_DATA
+        return EXIT_DATA, f"データファイルに問題があります: {sanitize(str(exc))}"
     if os.environ.get("HINT_DEBUG") == "1":
         import traceback
 
-        traceback.print_exception(exc)
+        with contextlib.suppress(Exception):
+            traceback.print_exception(exc)
     name = type(exc).__name__
-    message(
-        err, f"予期しないエラーで終了しました（{name}）。HINT_DEBUG=1 を付けて実行すると詳細が表示されます"
+    return (
+        EXIT_SOFTWARE,
+        f"予期しないエラーで終了しました（{name}）。HINT_DEBUG=1 を付けて実行すると詳細が表示されます",
     )
-    return EXIT_SOFTWARE
 
 
 def _usage_message(exc: click_errors.ClickException) -> str:
@@ -1035,12 +1049,10 @@ def help_(
 
 
 def _reconfigure_streams() -> None:
-    """Characters the console cannot encode (cp932, LC_ALL=C) become ?, never an error."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(ValueError, OSError):  # a detached or closed stream
-                reconfigure(errors="replace")
+    """Characters the console cannot encode (cp932) become ?, never an error; see streams.reconfigure."""
+    from .streams import reconfigure
+
+    reconfigure()
 
 
 def _only_the_named_command(args: Sequence[str]) -> typer.Typer:
@@ -1079,7 +1091,7 @@ def _command_named(args: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
-    """Console-script entry point (``hint``) and ``python -m hintcli``.
+    """Run one command and exit (the console script ``hint`` calls this through ``hintcli.__main__``).
 
     A one-shot run lasts a fraction of a second and makes no garbage cycles
     worth collecting, so the cyclic garbage collector is off while it runs and
@@ -1087,14 +1099,25 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     while the data loads, and its last pass over all of it as Python exits,
     cost ~45 ms of every search (measured with bench/run.py). A long-lived
     command (`LONG_LIVED`) keeps the collector on.
+
+    Before the command: closed standard streams get /dev/null (a closed stdout
+    ends the run with 74), COLUMNS is clamped, and arguments are decoded as
+    UTF-8 whatever the locale (see streams.py).
     """
     import gc
 
-    args = list(sys.argv[1:] if argv is None else argv)
+    from . import streams
+
+    args = streams.decode_argv(sys.argv[1:] if argv is None else argv)
     one_shot = _command_named(args) not in LONG_LIVED
     if one_shot:
         gc.disable()
+    stdout_open = streams.guard_std_fds()
+    streams.clamp_columns()
     _reconfigure_streams()
+    if not stdout_open:
+        streams.say("出力先（標準出力）が閉じているため、表示できません")
+        sys.exit(streams.EX_IOERR)
     if "_HINT_COMPLETE" in os.environ:  # the shell asks for completions (see README)
         from typer._completion_classes import completion_init
 

@@ -1,25 +1,31 @@
 """The corpus: the report as validated, immutable objects, loaded from data files.
 
-A *source* is a folder of TOML files laid out like ``data/report/``:
-``practices.toml``, ``scene1.toml`` … ``scene6.toml``, ``stories.toml`` and
-``about.toml``; every file is optional except that the whole corpus must hold
-at least one entry. Every entry remembers its source, so that a second source
-(an agency's own hints, in a folder of the same shape) can later be merged
-with the report and still be told apart. Themes live in ``data/themes.toml``.
+The report is a folder of TOML files, ``data/report/``: ``about.toml``,
+``practices.toml``, ``scene1.toml`` … ``scene6.toml`` and ``stories.toml``,
+every one required and none empty. Themes live in ``data/themes.toml``.
+Every entry remembers its source (``report``) and its file.
+
+Each file is read once, as bytes (`read_data_file`: a regular file, never a
+FIFO or device, at most `MAX_DATA_BYTES`), and parsed from exactly those
+bytes: `parse_snapshot` hands the loaders bytes that were already read (and
+hashed by the cache), so what is cached is what was parsed.
 
 Problems in the data raise `DataError`, whose message names the file, the
-entry and the problem, in Japanese, for the person fixing the file.
+entry and the problem, in Japanese, on one line, for the person fixing the file.
 """
 
 # No `from __future__ import annotations`: NamedTuple turns string annotations
 # into ForwardRefs by compiling each one, which every start paid for.
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .text import normalize
+from .text import normalize, one_line
 
 
 class Kind(StrEnum):
@@ -41,6 +47,9 @@ KIND_LABELS: dict[str, str] = {
     Kind.STORY: "素材集",
 }
 SCENE_NUMBERS = range(1, 7)
+# The report's files, in the order they are read (and keyed by the cache).
+REPORT_FILES = ("about.toml", "practices.toml", *(f"scene{n}.toml" for n in SCENE_NUMBERS), "stories.toml")
+MAX_DATA_BYTES = 16 * 1024 * 1024  # the whole report is 0.7 MB; a file 20 times that is a mistake
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
@@ -48,11 +57,12 @@ class DataError(Exception):
     """A data file is missing, malformed, incomplete or inconsistent."""
 
     def __init__(self, path: Path | str, problem: str, entry: str | None = None) -> None:
-        self.path = str(path)
-        self.entry = entry
-        self.problem = problem
-        where = f"{self.path}: {entry}" if entry else self.path
-        super().__init__(f"{where}: {problem}")
+        # One line, whatever the file holds: a newline or escape in a bad value is shown, not obeyed.
+        self.path = one_line(str(path))
+        self.entry = one_line(entry) if entry is not None else None
+        self.problem = one_line(problem)
+        where = f"{self.path}: {self.entry}" if self.entry else self.path
+        super().__init__(f"{where}: {self.problem}")
 
 
 # Records are NamedTuples: immutable like frozen dataclasses, and defined about
@@ -197,74 +207,191 @@ class Corpus:
 
 
 # --------------------------------------------------------------------------- plain data
-# A Corpus as JSON-ready dicts and back, for the cache (store.py): loading the
+# A Corpus as JSON-ready values and back, for the cache (store.py): loading the
 # validated corpus from it skips parsing and validating the TOML files.
+#
+# Records are written as lists in the order of their fields, and the field
+# names are written with them (`SCHEMA`): a reader whose records have other
+# fields refuses the data (ValueError) instead of shifting values into the
+# wrong field, so adding, removing or reordering a field needs no change here.
+# Every value is checked against its field's annotation while decoding: a
+# cache of the wrong shape is rebuilt, never shown.
+
+_Decoder = Callable[[Any], Any]
+
+
+def _decoder(tp: Any) -> _Decoder:
+    """A function that checks a JSON value against the annotation ``tp`` and returns the field's value."""
+    import types
+
+    if tp in (str, int, bool):
+
+        def plain(value: Any, tp: type = tp) -> Any:
+            if type(value) is not tp:
+                raise ValueError(f"{value!r} is not {tp.__name__}")
+            return value
+
+        return plain
+    args: tuple[Any, ...] = getattr(tp, "__args__", ())
+    if isinstance(tp, types.UnionType) and len(args) == 2 and type(None) in args:
+        inner = _decoder(next(a for a in args if a is not type(None)))
+        return lambda value: None if value is None else inner(value)
+    if getattr(tp, "__origin__", None) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0])
+
+        def sequence(value: Any) -> tuple[Any, ...]:
+            if type(value) is not list:
+                raise ValueError(f"{value!r} is not a list")
+            return tuple(map(item, value))
+
+        return sequence
+    if isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields"):
+        values, make = _record_values(tp), getattr(tp, "_make")  # noqa: B009 (mypy: a NamedTuple class)
+        return lambda value: make(values(value))
+    raise TypeError(f"no cache decoder for {tp!r}: teach corpus._decoder this type")
+
+
+def _record_values(cls: Any, skip: tuple[str, ...] = ()) -> _Decoder:
+    """Decodes a record's list of values (the fields of ``cls`` but ``skip``) to a list."""
+    fields = [f for f in cls._fields if f not in skip]
+    decoders = [_decoder(cls.__annotations__[f]) for f in fields]
+    count = len(fields)
+
+    def record(value: Any) -> Any:
+        if type(value) is not list or len(value) != count:
+            raise ValueError(f"a {cls.__name__} needs {count} values")
+        return [decode(v) for decode, v in zip(decoders, value, strict=True)]
+
+    return record
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, tuple):  # records (NamedTuples) and tuples alike become lists
+        return [_encode(v) for v in value]
+    return value
+
+
+# The records the cache holds, with the fields it holds of each (a scene's entries are the entries').
+SCHEMA: dict[str, list[str]] = {
+    "Entry": list(Entry._fields),
+    "Scene": [f for f in Scene._fields if f != "entries"],
+    "Theme": list(Theme._fields),
+    "Section": list(Section._fields),
+    "Fix": list(Fix._fields),
+}
 
 
 def to_plain(corpus: Corpus) -> dict[str, Any]:
-    def entry(e: Entry) -> dict[str, Any]:  # by field name: a new field needs no change here
-        row = e._asdict()
-        row["themes"] = list(e.themes)
-        row["fixes"] = [[f.original, f.corrected] for f in e.fixes]
-        return row
-
     return {
-        "entries": [entry(e) for e in corpus.entries],
-        "scenes": [
-            [s.number, s.title, s.page, s.page_end, [[f.original, f.corrected] for f in s.title_fixes]]
-            for s in corpus.scenes.values()
-        ],
-        "themes": [[t.name, t.description, list(t.aliases)] for t in corpus.themes],
-        "sections": [[s.name, s.subtitle, s.page, s.page_end] for s in corpus.sections],
-        "stories": [[s.name, s.subtitle, s.page, s.page_end] for s in corpus.stories],
+        "schema": SCHEMA,
+        "entries": [_encode(e) for e in corpus.entries],
+        "scenes": [[_encode(getattr(s, f)) for f in SCHEMA["Scene"]] for s in corpus.scenes.values()],
+        "themes": [_encode(t) for t in corpus.themes],
+        "sections": [_encode(s) for s in corpus.sections],
+        "stories": [_encode(s) for s in corpus.stories],
         "about": dict(corpus.about),
     }
 
 
-def from_plain(data: dict[str, Any]) -> Corpus:
-    entries = []
-    for row in data["entries"]:
-        row["themes"] = tuple(row["themes"])
-        row["fixes"] = tuple(Fix(*f) for f in row["fixes"])
-        entries.append(Entry(**row))
-    scenes = {}
-    for number, title, page, page_end, fixes in data["scenes"]:
-        own = tuple(e for e in entries if e.scene == number)
-        scenes[number] = Scene(number, title, page, page_end, own, tuple(Fix(*f) for f in fixes))
+def from_plain(data: Any) -> Corpus:
+    """The Corpus that `to_plain` gave; ValueError (or TypeError/KeyError) for anything else."""
+    if type(data) is not dict or data.get("schema") != SCHEMA:
+        raise ValueError("written for records of other fields")
+
+    def rows(name: str, decode: _Decoder) -> list[Any]:
+        value = data[name]
+        if type(value) is not list:
+            raise ValueError(f"{name} is not a list")
+        return [decode(row) for row in value]
+
+    entries: list[Entry] = rows("entries", _decoder(Entry))
+    scene_values = _record_values(Scene, skip=("entries",))
+    scenes: dict[int, Scene] = {}
+    for row in rows("scenes", scene_values):
+        fields = dict(zip(SCHEMA["Scene"], row, strict=True))
+        own = tuple(e for e in entries if e.scene == fields["number"])
+        scenes[fields["number"]] = Scene(entries=own, **fields)
+    if sorted(scenes) != list(SCENE_NUMBERS) or len(entries) != len({e.id for e in entries}):
+        raise ValueError("not the report's scenes, or an ID twice")
+    about = data["about"]
+    if type(about) is not dict:
+        raise ValueError("about is not a table")
     return Corpus(
         tuple(entries),
         scenes,
-        tuple(Theme(n, d, tuple(a)) for n, d, a in data["themes"]),
-        tuple(Section(*s) for s in data["sections"]),
-        tuple(Section(*s) for s in data["stories"]),
-        data["about"],
+        tuple(rows("themes", _decoder(Theme))),
+        tuple(rows("sections", _decoder(Section))),
+        tuple(rows("stories", _decoder(Section))),
+        about,
     )
 
 
 # --------------------------------------------------------------------------- loading
 
 
-class Source(NamedTuple):
-    """A folder of entry files and the name its entries are known by."""
+def read_data_file(path: Path) -> bytes:
+    """The bytes of one data file, read once, without ever blocking.
 
-    name: str
-    path: Path
+    Only a regular file is read: a FIFO would hang the run, a device never
+    end. The type is checked before opening (``stat``) and again on what was
+    opened (``fstat``, with O_NONBLOCK so that opening a FIFO returns at once),
+    since the path can change in between.
+    """
+    import stat
+
+    not_regular = "通常のファイルではありません（FIFO・デバイス・フォルダは読みません）"
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise DataError(path, not_regular)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise DataError(path, not_regular)
+            data = f.read(MAX_DATA_BYTES + 1)
+    except FileNotFoundError:
+        raise DataError(path, "ファイルがありません") from None
+    except OSError as e:
+        raise DataError(path, f"読み込めません（{e.strerror}）") from None
+    if len(data) > MAX_DATA_BYTES:
+        raise DataError(path, f"大きすぎます（上限 {MAX_DATA_BYTES // 1024 // 1024} MiB）")
+    return data
+
+
+# The bytes of the data files as read for this load (see `parse_snapshot`), by path.
+_SNAPSHOT: ContextVar[Mapping[str, bytes] | None] = ContextVar("snapshot", default=None)
+
+
+@contextmanager
+def parse_snapshot(files: Mapping[str, bytes]) -> Iterator[None]:
+    """Within this block the loaders (corpus and thesaurus) parse these bytes instead of reading files.
+
+    The cache (store.py) reads every data file once, computes its key from
+    those bytes, and builds from the same bytes: a file saved during the run
+    can never put new content under an old key.
+    """
+    token = _SNAPSHOT.set(files)
+    try:
+        yield
+    finally:
+        _SNAPSHOT.reset(token)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib  # here, not at the top: a cached start never parses TOML
 
+    snapshot = _SNAPSHOT.get()
+    data = snapshot.get(str(path)) if snapshot is not None else None
+    if data is None:
+        data = read_data_file(path)
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-    except FileNotFoundError:
-        raise DataError(path, "ファイルがありません") from None
-    except tomllib.TOMLDecodeError as e:
-        raise DataError(path, f"TOML の書式に誤りがあります（{e}）") from None
+        parsed = tomllib.loads(data.decode("utf-8-sig"))  # a BOM (Windows Notepad) is not content
     except UnicodeDecodeError:
         raise DataError(path, "UTF-8 として読めません") from None
-    except OSError as e:
-        raise DataError(path, f"読み込めません（{e.strerror}）") from None
+    except tomllib.TOMLDecodeError as e:
+        raise DataError(path, f"TOML の書式に誤りがあります（{e}）") from None
+    if not parsed:
+        raise DataError(path, "ファイルが空です（項目が一つもありません）")
+    return parsed
 
 
 class _Table:
@@ -307,6 +434,15 @@ class _Table:
         if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
             raise self.fail(f"{key} は {lo}〜{hi} の整数でなければなりません（{value!r}）")
         return value
+
+    def page_range(self) -> tuple[int, int | None]:
+        """``page`` (required) and ``page_end`` (optional, not before ``page``)."""
+        page = self.integer("page")
+        end = self.integer("page_end", required=False)
+        assert page is not None
+        if end is not None and end < page:
+            raise self.fail(f"page_end（{end}）が page（{page}）より前です")
+        return page, end
 
     def str_list(self, key: str, required: bool = True) -> tuple[str, ...]:
         value = self.data.get(key)
@@ -375,13 +511,10 @@ def _load_practices(path: Path, source: str) -> tuple[list[Entry], list[Section]
     for i, raw in enumerate(root.tables("section")):
         t = _Table(path, raw, f"{i + 1} 番目の [[section]]")
         t.check_keys({"name", "subtitle", "page", "page_end"})
-        s = Section(
-            t.req_string("name"),
-            t.req_string("subtitle"),
-            t.integer("page") or 0,
-            t.integer("page_end", False),
-        )
-        sections[s.name] = s
+        name = t.req_string("name")
+        if name in sections:
+            raise t.fail(f"section「{name}」が二度定義されています")
+        sections[name] = Section(name, t.req_string("subtitle"), *t.page_range())
     entries = []
     for i, raw in enumerate(root.tables("practice")):
         t, fields = _entry(path, raw, i, "practice", source)
@@ -401,6 +534,8 @@ def _load_practices(path: Path, source: str) -> tuple[list[Entry], list[Section]
                 **fields,
             )
         )
+    if not entries:
+        raise root.fail("[[practice]] が一つもありません")
     return entries, list(sections.values())
 
 
@@ -410,8 +545,7 @@ def _load_scene(path: Path, source: str) -> Scene:
     number = root.integer("number", lo=1, hi=6)
     assert number is not None
     title = root.req_string("title")
-    page = root.integer("page") or 0
-    page_end = root.integer("page_end", required=False)
+    page, page_end = root.page_range()
     title_fixes = root.fixes("title_fixes", title)
     entries: list[Entry] = []
     for kind in ("example", "hint", "suggestion"):
@@ -435,7 +569,9 @@ def _load_stories(path: Path, source: str) -> tuple[list[Entry], list[Section]]:
         t = _Table(path, raw, f"{i + 1} 番目の [[story]]")
         t.check_keys({"number", "title", "page", "page_end"})
         n = t.integer("number", lo=1, hi=99) or 0
-        stories[n] = Section(t.req_string("title"), "", t.integer("page") or 0, t.integer("page_end", False))
+        if n in stories:
+            raise t.fail(f"number = {n} の [[story]] が二つあります")
+        stories[n] = Section(t.req_string("title"), "", *t.page_range())
     entries = []
     for i, raw in enumerate(root.tables("line")):
         t, fields = _entry(path, raw, i, "line", source)
@@ -455,6 +591,8 @@ def _load_stories(path: Path, source: str) -> tuple[list[Entry], list[Section]]:
                 **fields,
             )
         )
+    if not entries:
+        raise root.fail("[[line]] が一つもありません")
     return entries, [stories[k] for k in sorted(stories)]
 
 
@@ -468,6 +606,8 @@ def load_themes(path: Path) -> tuple[Theme, ...]:
         t.check_keys({"name", "description", "aliases"})
         name = t.req_string("name")
         t.label = name
+        if any(theme.name == name for theme in themes):
+            raise t.fail(f"テーマ「{name}」が二度定義されています")
         theme = Theme(name, t.req_string("description"), t.str_list("aliases", required=False))
         for word in (name, *theme.aliases):
             key = normalize(word)
@@ -480,52 +620,54 @@ def load_themes(path: Path) -> tuple[Theme, ...]:
     return tuple(themes)
 
 
-def load(data_dir: Path, extra: Iterable[Source] = ()) -> Corpus:
-    """Load and validate the report (``data_dir/report``), themes, and any extra sources."""
+def _load_about(path: Path) -> dict[str, Any]:
+    """about.toml: the bibliography, the committee, はじめに and おわりに (see `hint about`)."""
+    root = _Table(path, _read_toml(path), "ファイル全体")
+    texts = ("title", "series", "commissioned_by", "date", "citation", "committee_name")
+    root.check_keys({*texts, "year", "committee", "preface", "afterword"})
+    about: dict[str, Any] = {key: root.req_string(key) for key in texts}
+    about["year"] = root.integer("year", lo=1900, hi=2999)
+    about["committee"] = []
+    for i, raw in enumerate(root.tables("committee")):
+        t = _Table(path, raw, f"committee の {i + 1} 人目")
+        t.check_keys({"name", "affiliation"})
+        about["committee"].append({"name": t.req_string("name"), "affiliation": t.req_string("affiliation")})
+    if not about["committee"]:
+        raise root.fail("committee がありません（委員の name と affiliation の並び）")
+
+    def part(t: _Table) -> dict[str, Any]:
+        t.check_keys({"heading", "page", "paragraphs"})
+        return {
+            "heading": t.req_string("heading"),
+            "page": t.integer("page"),
+            "paragraphs": list(t.str_list("paragraphs")),
+        }
+
+    about["preface"] = [
+        part(_Table(path, raw, f"{i + 1} 番目の [[preface]]")) for i, raw in enumerate(root.tables("preface"))
+    ]
+    raw = root.data.get("afterword")
+    about["afterword"] = part(_Table(path, raw, "[afterword]")) if raw is not None else None
+    return about
+
+
+def load(data_dir: Path) -> Corpus:
+    """Load and validate the report (``data_dir/report``) and its themes (``data_dir/themes.toml``)."""
+    source, folder = "report", data_dir / "report"
     themes = load_themes(data_dir / "themes.toml")
-    about = _read_toml(data_dir / "report" / "about.toml")
-    entries: list[Entry] = []
+    about = _load_about(folder / "about.toml")
+    practices, sections = _load_practices(folder / "practices.toml", source)
     scenes: dict[int, Scene] = {}
-    sections: list[Section] = []
-    stories: list[Section] = []
-    for source in (Source("report", data_dir / "report"), *extra):
-        if not source.path.is_dir():
-            raise DataError(source.path, "データのフォルダがありません")
-        p = source.path / "practices.toml"
-        if p.exists() or source.name == "report":
-            found, secs = _load_practices(p, source.name)
-            entries += found
-            sections += secs
-        for n in SCENE_NUMBERS:
-            p = source.path / f"scene{n}.toml"
-            if not p.exists() and source.name != "report":
-                continue
-            scene = _load_scene(p, source.name)
-            if scene.number != n:
-                raise DataError(p, f"number = {scene.number} ですが、ファイル名は場面{n} です")
-            if n in scenes:  # a second source adds to a scene the report defines
-                old = scenes[n]
-                scene = Scene(
-                    old.number,
-                    old.title,
-                    old.page,
-                    old.page_end,
-                    old.entries + scene.entries,
-                    old.title_fixes,
-                )
-            scenes[n] = scene
-        p = source.path / "stories.toml"
-        if p.exists() or source.name == "report":
-            found, sts = _load_stories(p, source.name)
-            entries += found
-            stories += sts
+    for n in SCENE_NUMBERS:
+        path = folder / f"scene{n}.toml"
+        scene = _load_scene(path, source)
+        if scene.number != n:
+            raise DataError(path, f"number = {scene.number} ですが、ファイル名は場面{n} です")
+        scenes[n] = scene
+    lines, stories = _load_stories(folder / "stories.toml", source)
 
     # Entries in report order: practices, scenes, stories.
-    ordered = [e for e in entries if e.kind == "practice"]
-    for n in sorted(scenes):
-        ordered += scenes[n].entries
-    ordered += [e for e in entries if e.kind == "story"]
-
+    ordered = [*practices, *(e for n in sorted(scenes) for e in scenes[n].entries), *lines]
     names = {t.name for t in themes}
     seen: dict[str, Entry] = {}
     for e in ordered:

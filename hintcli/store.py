@@ -6,16 +6,41 @@ at another folder of the same shape (tests, an agency's edited copy).
 
 Parsing and validating the TOML files and normalizing the report for search
 take longer than everything else a search does, so their result is kept in a
-JSON cache (``HINT_CACHE_DIR``, else the user's cache folder; the corpus in one
-file, what only search needs in another), keyed by the data files' contents: editing any data file makes a new cache entry,
-and an unreadable, foreign or stale cache file is ignored and rebuilt. The
-cache is JSON read with the json module only; the data folder is never
+cache. What the cache promises:
+
+* **It owns only what it made.** ``HINT_CACHE_DIR`` (else the user's cache
+  folder, ``~/.cache/hintcli``) is a *location*: the cache lives in a folder
+  of its own inside it, `CACHE_FOLDER`, marked by a ``CACHEDIR.TAG`` with
+  our signature, a real folder (never a symbolic link) owned by this user.
+  In it, an entry is recognised by its first bytes (`MAGIC`), not its name.
+  Nothing outside that folder is ever written or deleted, and inside it only
+  our entries and our temporary files, never through a symbolic link. So
+  ``HINT_CACHE_DIR=~/.cache`` or ``/tmp`` is safe.
+* **One read, one truth.** Every data file is read once (`read_snapshot`); the
+  key is computed from those bytes and, on a miss, the corpus and the search
+  part are built from the same bytes. An editor saving a file during a run can
+  never put new content under an old key.
+* **One entry, one unit.** Corpus and search part are one file per data folder,
+  written to a temporary file and renamed over the old one: a reader sees the
+  old entry or the new one, whole. The temporary file is removed on every
+  failure path (an error, a full disk, Ctrl-C; SIGTERM too where the entry
+  point turns it into an exception, see streams.py).
+* **Never trusted blindly.** An entry whose magic, header, length, checksum
+  (CRC-32 of each part), field names or value types are wrong is rebuilt and
+  rewritten; an entry larger than `MAX_CACHE_BYTES` is not even read.
+* The search part is decoded only when a search needs it (from the bytes read
+  with the corpus: a scene does not pay for the thesaurus's eleven thousand
+  words, and what is decoded later is the same entry).
+
+The cache is JSON read with the json module only; the data folder is never
 written to. ``HINT_CACHE_DIR=off`` turns the cache off.
 """
 
 # No `from __future__ import annotations` (see corpus.py); type-checking-only names are quoted.
+import contextlib
 import json
 import os
+import stat
 import sys
 import zlib
 from functools import lru_cache
@@ -23,7 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .corpus import Corpus, DataError
+from .corpus import REPORT_FILES, Corpus, DataError
 
 if TYPE_CHECKING:
     from .search import Searcher
@@ -31,7 +56,21 @@ if TYPE_CHECKING:
 
 _PACKAGE = Path(__file__).resolve().parent
 THESAURUS_FILES = ("thesaurus.toml", "readings.toml")
-CACHE_FORMAT = 10  # bump when the cached shape changes
+CACHE_FORMAT = 10  # bump when the cached shape changes in a way corpus.SCHEMA does not show
+CACHE_FOLDER = "hintcli-cache-v1"  # our folder inside the configured location
+MAGIC = b"hintcli cache v1\n"  # the first bytes of every entry (and temporary file) we write
+ENTRY_SUFFIX = ".hcache"
+TEMP_PREFIX = ".tmp-"
+TAG_NAME = "CACHEDIR.TAG"
+# https://bford.info/cachedir/: backup tools skip a folder with this tag; we recognise ours by the whole text.
+TAG = (
+    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+    b"# This folder is a cache made by hintcli (the `hint` command); it may be deleted.\n"
+    b"# hintcli only ever deletes its own files inside it.\n"
+)
+MAX_CACHE_BYTES = 32 * 1024 * 1024  # an entry is ~0.8 MB; a bigger file is not ours to read
+KEEP_ENTRIES = 8  # entries kept (one per data folder used), the least recently written go first
+STALE_TEMP_SECONDS = 600  # a temporary file this old was left by a killed run (SIGKILL, power cut)
 
 
 def data_dir() -> Path:
@@ -45,6 +84,7 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path | None:
+    """The configured cache *location* (the cache itself is `CACHE_FOLDER` inside it); None: off."""
     env = os.environ.get("HINT_CACHE_DIR")
     if env:
         return None if env.lower() in ("off", "0", "none") else Path(env).expanduser()
@@ -54,11 +94,44 @@ def cache_dir() -> Path | None:
     return Path(base) / "hintcli"
 
 
+def data_files(root: Path) -> list[Path]:
+    """Every file the loaded data depends on, in a fixed order; all of them are required."""
+    return [
+        root / "themes.toml",
+        *(root / "report" / name for name in REPORT_FILES),
+        *(root / name for name in THESAURUS_FILES),
+    ]
+
+
+def read_snapshot(root: Path) -> dict[str, bytes]:
+    """The bytes of every data file, each read once (DataError names a missing or unreadable one)."""
+    from .corpus import read_data_file
+
+    return {str(path): read_data_file(path) for path in data_files(root)}
+
+
+def cache_key(root: Path, snapshot: dict[str, bytes]) -> str:
+    """The data as read: length and CRC-32 of every file's bytes, and what the entry's shape depends on.
+
+    Contents, not modification times: two edits within one tick of the file
+    system's clock would otherwise look the same. (zlib is loaded by Python
+    anyway; hashlib would cost 4 ms at every start.) The folder is part of it
+    because entries record their file's path.
+    """
+    from .corpus import SCHEMA
+
+    parts = [f"{CACHE_FORMAT}", __version__, json.dumps(SCHEMA), str(root), str(root.resolve())]
+    for name, data in snapshot.items():
+        parts.append(f"{Path(name).name}:{len(data)}:{zlib.crc32(data):08x}")
+    return "|".join(parts)
+
+
 class Loaded:
     """The corpus, and what only search needs (the thesaurus, the normalized report).
 
-    From the cache, search's part is a file of its own, read on first use:
-    reading a scene need not pay for the thesaurus's eleven thousand words.
+    From the cache, search's part is decoded on first use from the bytes read
+    with the corpus (`_raw`); if it fails to decode, it is built from the data
+    bytes this run read (`_snapshot`), and the entry is rewritten.
     """
 
     def __init__(
@@ -67,28 +140,32 @@ class Loaded:
         thesaurus: "Thesaurus | None" = None,
         normalized: list[tuple[str, str, str]] | None = None,
         *,
-        search_file: tuple[Path, str] | None = None,  # (path, key) of the cached search part
+        lazy: "tuple[memoryview, int, dict[str, bytes], Path, Path | None, str] | None" = None,
     ) -> None:
         self.corpus = corpus
         self._thesaurus = thesaurus
         self._normalized = normalized
-        self._search_file = search_file
+        # (search part's bytes, its CRC, data snapshot, data root, entry path, key)
+        self._lazy = lazy
 
     def _load_search_part(self) -> None:
         from . import thesaurus
 
-        assert self._search_file is not None
-        path, key = self._search_file
+        assert self._lazy is not None
+        part, crc, snapshot, root, entry, key = self._lazy
+        self._lazy = None
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("key") != key:
-                raise ValueError(path)
+            if zlib.crc32(part) != crc:
+                raise ValueError("checksum")
+            data = json.loads(bytes(part))
             self._thesaurus = thesaurus.from_plain(data["thesaurus"])
             self._normalized = [(t, h, c) for t, h, c in data["normalized"]]
-        except Exception:  # missing or damaged: build search's part from the data files
-            built = _build(data_dir())
+        except Exception:  # damaged: build search's part from the bytes this run read, and rewrite
+            built = _build(root, snapshot)
             self._thesaurus, self._normalized = built.thesaurus, built.normalized
-        self._search_file = None
+            if entry is not None:
+                with contextlib.suppress(OSError):
+                    _write_entry(entry, key, built)
 
     @property
     def thesaurus(self) -> "Thesaurus":
@@ -105,96 +182,205 @@ class Loaded:
         return self._normalized
 
 
-def data_files(root: Path) -> list[Path]:
-    """Every file the loaded data depends on, in a fixed order."""
-    files = [root / "themes.toml", *sorted((root / "report").glob("*.toml"))]
-    return files + [root / name for name in THESAURUS_FILES if (root / name).exists()]
-
-
-def cache_key(root: Path) -> str:
-    """The data as it is now: length and CRC-32 of every file it depends on.
-
-    Contents, not modification times: two edits within one tick of the file
-    system's clock would otherwise look the same. (zlib is loaded by Python
-    anyway; hashlib would cost 4 ms at every start.)
-    """
-    parts = [f"{CACHE_FORMAT}", __version__, str(root.resolve())]
-    for path in data_files(root):
-        try:
-            data = path.read_bytes()
-            parts.append(f"{path.name}:{len(data)}:{zlib.crc32(data):08x}")
-        except OSError:
-            parts.append(f"{path.name}:missing")  # the loader will name the problem
-    return "|".join(parts)
-
-
-def _build(root: Path) -> Loaded:
-    from .corpus import load
+def _build(root: Path, snapshot: dict[str, bytes]) -> Loaded:
+    from .corpus import load, parse_snapshot
     from .search import normalized_fields
     from .thesaurus import load_thesaurus
 
-    corpus = load(root)
-    thesaurus = load_thesaurus(*(root / n for n in THESAURUS_FILES if (root / n).exists()))
+    with parse_snapshot(snapshot):
+        corpus = load(root)
+        thesaurus = load_thesaurus(*(root / n for n in THESAURUS_FILES))
     return Loaded(corpus, thesaurus, normalized_fields(corpus))
 
 
-def _search_path(path: Path) -> Path:
-    return path.with_name(path.name.replace("data-", "search-", 1))
+# --------------------------------------------------------------------------- the cache folder
 
 
-def _from_cache(path: Path, key: str) -> Loaded | None:
+def _nofollow() -> int:
+    return getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def own_folder(location: Path, create: bool = True) -> Path | None:
+    """Our folder inside ``location``, created if need be; None when it is not ours to use.
+
+    Ours: a real directory (a symbolic link is refused), owned by this user,
+    holding our CACHEDIR.TAG. A folder of that name that is anything else is
+    left alone, and the run goes on without a cache.
+    """
+    folder = location / CACHE_FOLDER
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        if not create:
+            return None
+        try:
+            location.mkdir(parents=True, exist_ok=True)
+            os.mkdir(folder, 0o700)
+        except OSError:
+            return None  # read-only home, a file in the way, or another run made it first
+        try:
+            fd = os.open(folder / TAG_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _nofollow(), 0o600)
+            with open(fd, "wb") as f:
+                f.write(TAG)
+        except OSError:
+            return None
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return None  # a symbolic link or a file: not ours
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return None  # another user's (a shared /tmp): neither trusted nor touched
+    try:
+        fd = os.open(folder / TAG_NAME, os.O_RDONLY | _nofollow() | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode) or f.read(len(TAG) + 1) != TAG:
+                return None
+    except OSError:
+        return None
+    return folder
+
+
+def entry_path(folder: Path, root: Path) -> Path:
+    """One entry per data folder (its key inside tells whether it is current)."""
+    return folder / f"{zlib.crc32(str(root).encode('utf-8', 'surrogateescape')):08x}{ENTRY_SUFFIX}"
+
+
+def _read_ours(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file, never through a link; OSError or ValueError otherwise."""
+    fd = os.open(path, os.O_RDONLY | _nofollow() | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise ValueError(f"{path} is not a cache entry this run will read")
+        return f.read(limit + 1)
+
+
+def is_ours(path: Path) -> bool:
+    """A regular file (not a link) that begins with our magic."""
+    try:
+        return _read_ours(path, MAX_CACHE_BYTES)[: len(MAGIC)] == MAGIC
+    except (OSError, ValueError):
+        return False
+
+
+# --------------------------------------------------------------------------- an entry
+# MAGIC, one line of JSON (format, key, and length and CRC-32 of each part), then
+# the corpus part and the search part, each a JSON document.
+
+
+def _read_entry(path: Path, key: str, root: Path, snapshot: dict[str, bytes]) -> Loaded | None:
     from . import corpus
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") != key:
+        raw = _read_ours(path, MAX_CACHE_BYTES)
+        if len(raw) > MAX_CACHE_BYTES or not raw.startswith(MAGIC):
             return None
-        return Loaded(corpus.from_plain(data["corpus"]), search_file=(_search_path(path), key))
-    except Exception:  # whatever is wrong with a cache file, the fix is to rebuild it
-        return None  # missing, partly written, foreign or from an older version
+        end = raw.index(b"\n", len(MAGIC))
+        header = json.loads(raw[len(MAGIC) : end])
+        if header["key"] != key:
+            return None  # the data changed (or another folder's entry with the same name)
+        (c_len, c_crc), (s_len, s_crc) = header["corpus"], header["search"]
+        start = end + 1
+        if start + c_len + s_len != len(raw):
+            return None
+        view = memoryview(raw)
+        part = view[start : start + c_len]
+        if zlib.crc32(part) != c_crc:
+            return None
+        loaded_corpus = corpus.from_plain(json.loads(bytes(part)))
+        search = view[start + c_len :]
+        return Loaded(loaded_corpus, lazy=(search, s_crc, snapshot, root, path, key))
+    except Exception:  # whatever is wrong with an entry, the fix is to rebuild it
+        return None
 
 
-def _to_cache(folder: Path, path: Path, key: str, loaded: Loaded) -> None:
-    """Two files: the corpus, and search's part (see Loaded); the search part first, so
-    that a corpus file is never there without it."""
+def _write_entry(path: Path, key: str, loaded: Loaded) -> None:
+    """Write the whole entry to a temporary file and rename it over ``path``: one unit."""
     from . import corpus, thesaurus
 
-    files = [
-        (
-            _search_path(path),
-            {"key": key, "thesaurus": thesaurus.to_plain(loaded.thesaurus), "normalized": loaded.normalized},
-        ),
-        (path, {"key": key, "corpus": corpus.to_plain(loaded.corpus)}),
-    ]
-    import tempfile
-
+    dump = {"ensure_ascii": False, "separators": (",", ":")}
+    corpus_part = json.dumps(corpus.to_plain(loaded.corpus), **dump).encode()  # type: ignore[arg-type]
+    search_plain = {"thesaurus": thesaurus.to_plain(loaded.thesaurus), "normalized": loaded.normalized}
+    search_part = json.dumps(search_plain, **dump).encode()  # type: ignore[arg-type]
+    header = {
+        "format": CACHE_FORMAT,
+        "key": key,
+        "corpus": [len(corpus_part), zlib.crc32(corpus_part)],
+        "search": [len(search_part), zlib.crc32(search_part)],
+    }
+    data = MAGIC + json.dumps(header, ensure_ascii=True).encode() + b"\n" + corpus_part + search_part
+    # Our own name pattern in our own folder, created exclusively (never an existing file or link).
+    temp = path.parent / f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}.part"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _nofollow(), 0o600)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for target, data in files:
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp"
-            ) as f:
-                json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-            os.replace(f.name, target)
-        for old in [*folder.glob("data-*.json"), *folder.glob("search-*.json")]:
-            if old not in (path, _search_path(path)):
-                old.unlink(missing_ok=True)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException:  # an error, a full disk, Ctrl-C, SIGTERM (made an exception by streams.py)
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _tidy(folder: Path, keep: Path) -> None:
+    """Remove our own old entries beyond `KEEP_ENTRIES`, and temporary files a killed run left.
+
+    Only in our folder, only names of our pattern, only regular files that begin
+    with our magic (a temporary file may also be empty), never through a link.
+    """
+    import time
+
+    entries: list[tuple[float, Path]] = []
+    now = time.time()
+    try:
+        names = os.listdir(folder)
     except OSError:
-        pass  # a read-only home is fine: the next run builds again
+        return
+    for name in names:
+        path = folder / name
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        if name.startswith(TEMP_PREFIX) and name.endswith(".part"):
+            if now - info.st_mtime > STALE_TEMP_SECONDS and (info.st_size == 0 or is_ours(path)):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+        elif name.endswith(ENTRY_SUFFIX) and path != keep:
+            entries.append((info.st_mtime, path))
+    entries.sort(reverse=True)
+    for _, path in entries[KEEP_ENTRIES - 1 :]:
+        if is_ours(path):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+
+# --------------------------------------------------------------------------- loading
 
 
 @lru_cache(maxsize=1)
 def load_all() -> Loaded:
     root = data_dir()
-    folder = cache_dir()
+    snapshot = read_snapshot(root)
+    location = cache_dir()
+    folder = own_folder(location) if location is not None else None
     if folder is None:
-        return _build(root)
-    key = cache_key(root)
-    path = folder / f"data-{zlib.crc32(key.encode()):08x}.json"
-    loaded = _from_cache(path, key)
+        return _build(root, snapshot)
+    key = cache_key(root, snapshot)
+    path = entry_path(folder, root)
+    loaded = _read_entry(path, key, root, snapshot)
     if loaded is None:
-        loaded = _build(root)
-        _to_cache(folder, path, key, loaded)
+        loaded = _build(root, snapshot)
+        with contextlib.suppress(OSError):  # a full disk or a read-only folder: the next run builds again
+            _write_entry(path, key, loaded)
+            _tidy(folder, path)
     return loaded
 
 

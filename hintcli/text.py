@@ -10,7 +10,9 @@ a passage is found:
   繋がる = つながる, 子供 = 子ども, 話し合い = 話合い, 障がい = 障害 ...);
 * white space removed; punctuation kept only as a boundary (see `runs`).
 
-Also: `sanitize` makes arbitrary user text safe to echo to a terminal.
+Also: `sanitize`, the one rule for text that did not come from this program
+(a data file, a query) before it reaches a terminal or a human-readable file,
+and `one_line`, which shows such text inside a one-line message.
 """
 
 from __future__ import annotations
@@ -114,6 +116,9 @@ _ESCAPE_RE = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What `sanitize` changes: controls but newline and tab, and lone surrogates. Renderers may test
+# a piece of text with UNSAFE.search before calling sanitize (the report's text never matches).
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def normalize(text: str) -> str:
@@ -171,13 +176,34 @@ def is_hiragana(ch: str) -> bool:
 
 
 def sanitize(text: str) -> str:
-    """User text made safe to print: no escape sequences, no control characters.
+    """Text from a file or a user made safe to print: nothing in it can drive a terminal.
 
-    Undecodable bytes that arrive as surrogate escapes are replaced too.
+    Every renderer of human output (terminal panels, plain text, and later
+    Markdown and HTML) passes text it did not write through this. The rule:
+
+    * escape sequences (CSI, OSC such as a window title or a hyperlink, and
+      two-character escapes, 7-bit and 8-bit) are removed whole;
+    * every other C0 control, DEL and C1 control is removed; newline and tab stay;
+    * lone surrogates (undecodable bytes from the command line) become ``?``.
+
+    Idempotent, and printable text (the report's) is returned unchanged.
     """
+    if not UNSAFE.search(text):  # the common case (the report): nothing to do
+        return text
     text = _ESCAPE_RE.sub("", text)
     text = _CONTROL_RE.sub("", text)
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def one_line(text: str) -> str:
+    """``text`` for a one-line message: controls (newline and tab too) shown as escapes (``\\n``, ``\\x1b``)."""
+    if text.isprintable():
+        return text
+    out = _VISIBLE_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return out.encode("utf-8", "replace").decode("utf-8")
+
+
+_VISIBLE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _fold_char(ch: str) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, replace_in
 
-from hintcli.corpus import ID_RE, KINDS, Corpus, DataError, Source, load
+from hintcli import corpus as corpus_module
+from hintcli.corpus import ID_RE, KINDS, Corpus, DataError, Entry, from_plain, load, to_plain
 
 # The report's structure: 場面 → (具体例, hints per heading in order, suggestions).
 SCENES = {
@@ -190,34 +191,204 @@ def test_non_utf8_file_is_named(data: Path) -> None:
     assert err.path.endswith("themes.toml") and "UTF-8" in err.problem
 
 
-def test_a_second_source_is_merged_and_keeps_its_name(data: Path, tmp_path: Path) -> None:
-    extra = tmp_path / "agency"
-    extra.mkdir()
-    (extra / "scene1.toml").write_text(
-        'number = 1\ntitle = "x"\npage = 1\n[[hint]]\nid = "x-1"\nheading = "当機関の工夫"\n'
-        'text = "訪問の前に手紙で自己紹介する。"\nthemes = ["手紙・電話・メール"]\n',
-        encoding="utf-8",
-    )
-    corpus = load(data, extra=[Source("当機関", extra)])
-    entry = corpus.by_id["x-1"]
-    assert entry.source == "当機関" and entry.scene == 1
-    assert entry in corpus.scenes[1].entries
-    assert len(corpus.entries) == 222
+# --------------------------------------------------------------------------- every file validated
 
 
-def test_a_second_source_cannot_reuse_a_report_id(data: Path, tmp_path: Path) -> None:
-    extra = tmp_path / "agency"
-    extra.mkdir()
-    (extra / "stories.toml").write_text(
-        '[[story]]\nnumber = 1\ntitle = "t"\npage = 1\n'
-        '[[line]]\nid = "pr1"\nstory = 1\nsection = "s"\ntext = "t"\nthemes = ["広報"]\n',
-        encoding="utf-8",
-    )
-    err = error_of_extra(data, extra)
-    assert err.entry == "pr1" and "重複" in err.problem
+def one_line_error(data: Path, file: str) -> DataError:
+    err = error_of(data)
+    assert err.path.endswith(file), err
+    assert "\n" not in str(err) and "\r" not in str(err), str(err)
+    return err
 
 
-def error_of_extra(data: Path, extra: Path) -> DataError:
+@pytest.mark.parametrize(
+    "name",
+    [
+        "report/about.toml",
+        "report/practices.toml",
+        "report/stories.toml",
+        "report/scene2.toml",
+        "themes.toml",
+        "thesaurus.toml",
+        "readings.toml",
+    ],
+)
+@pytest.mark.parametrize("content", ["", "\n\n# only a comment\n"])
+def test_an_empty_file_is_refused(data: Path, name: str, content: str) -> None:
+    (data / name).write_text(content, encoding="utf-8")
     with pytest.raises(DataError) as e:
-        load(data, extra=[Source("当機関", extra)])
-    return e.value
+        load_everything(data)
+    assert e.value.path.endswith(name.split("/")[-1]) and "空" in e.value.problem
+
+
+@pytest.mark.parametrize("name", ["thesaurus.toml", "readings.toml", "report/about.toml"])
+def test_a_missing_file_is_refused(data: Path, name: str) -> None:
+    (data / name).unlink()
+    with pytest.raises(DataError) as e:
+        load_everything(data)
+    assert e.value.path.endswith(name.split("/")[-1]) and "ありません" in e.value.problem
+
+
+def load_everything(data: Path) -> None:
+    """What `hint search` loads: the corpus and the thesaurus, through the cache's reader."""
+    from hintcli import store
+
+    store._build(data, store.read_snapshot(data))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        (
+            'committee_name = "企画・検証委員会委員（敬称略、五十音順）"',
+            "committee_name = 3",
+            "committee_name",
+        ),
+        ("year = 2021", 'year = "2021"', "year"),
+        ('committee = [\n  { name = "朝日', 'committee = ["朝日", { name = "朝日', "committee"),
+        (
+            'affiliation = "埼玉県立大学 保健医療福祉学部 社会福祉子ども学科 教授"',
+            "affiliation = []",
+            "committee",
+        ),
+        ('heading = "本誌作成の目的"', 'heading = ""', "preface"),
+        ('[afterword]\nheading = "おわりに"', '[afterword]\nheading = "おわりに"\nnote = "x"', "afterword"),
+        ('title = "ひきこもり', 'titel = "ひきこもり', "titel"),
+    ],
+)
+def test_about_is_validated(data: Path, old: str, new: str, where: str) -> None:
+    replace_in(data / "report" / "about.toml", old, new)
+    err = one_line_error(data, "about.toml")
+    assert where in str(err)
+
+
+def test_about_is_loaded_as_written(corpus: Corpus) -> None:
+    about = corpus.about
+    assert about["year"] == 2021 and about["date"] == "令和3年3月"
+    assert about["committee"][0]["name"] == "朝日 雅也（委員長）"
+    assert [p["heading"] for p in about["preface"]] == ["本誌作成の目的", "本誌の構成について"]
+    assert about["afterword"]["page"] == 23
+
+
+def test_a_theme_defined_twice_is_refused(data: Path) -> None:
+    path = data / "themes.toml"
+    text = path.read_text(encoding="utf-8")
+    name = re.search(r'\[\[theme\]\]\nname = "([^"]+)"', text)
+    assert name
+    path.write_text(
+        f'{text}\n[[theme]]\nname = "{name.group(1)}"\ndescription = "二つ目"\n', encoding="utf-8"
+    )
+    err = one_line_error(data, "themes.toml")
+    assert "二度" in err.problem
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new"),
+    [
+        ("scene1.toml", "page_end = 10", "page_end = 2"),
+        ("practices.toml", "page_end = 3", "page_end = 0"),
+        ("stories.toml", "page = 24", "page = 24\npage_end = 20"),
+    ],
+)
+def test_a_page_range_that_ends_before_it_starts_is_refused(
+    data: Path, file: str, old: str, new: str
+) -> None:
+    replace_in(data / "report" / file, old, new)
+    err = one_line_error(data, file)
+    assert "page_end" in err.problem
+
+
+def test_a_section_or_story_defined_twice_is_refused(data: Path) -> None:
+    path = data / "report" / "stories.toml"
+    text = path.read_text(encoding="utf-8")
+    replace_in(path, "[[story]]\nnumber = 2", "[[story]]\nnumber = 1")
+    assert "二つ" in one_line_error(data, "stories.toml").problem
+    path.write_text(text, encoding="utf-8")
+    replace_in(data / "report" / "practices.toml", 'name = "ソフト面"', 'name = "ハード面"')
+    assert "二度" in one_line_error(data, "practices.toml").problem
+
+
+def test_a_newline_in_a_bad_value_stays_on_one_line(data: Path) -> None:
+    replace_in(data / "report" / "scene1.toml", 'id = "s1-h2"', 'id = "s1-h2"\n"bad\\nkey\\u001b[2J" = 1')
+    err = one_line_error(data, "scene1.toml")
+    assert "bad\\nkey\\x1b[2J" in str(err)  # shown as escapes, not obeyed
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_blocking(data: Path) -> None:
+    import os
+    import threading
+
+    path = data / "report" / "scene3.toml"
+    path.unlink()
+    os.mkfifo(path)
+    result: list[BaseException] = []
+    worker = threading.Thread(target=lambda: result.append(error_of(data)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "reading a FIFO blocked"
+    [err] = result
+    assert isinstance(err, DataError) and err.path.endswith("scene3.toml") and "FIFO" in err.problem
+
+
+def test_a_folder_in_place_of_a_file_is_refused(data: Path) -> None:
+    path = data / "report" / "stories.toml"
+    path.unlink()
+    path.mkdir()
+    assert "通常のファイル" in one_line_error(data, "stories.toml").problem
+
+
+def test_a_huge_file_is_refused_unread(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(corpus_module, "MAX_DATA_BYTES", 1000)
+    assert "大きすぎ" in one_line_error(data, "themes.toml").problem
+
+
+# --------------------------------------------------------------------------- plain data (the cache's form)
+
+
+def test_plain_data_round_trips_every_field(corpus: Corpus) -> None:
+    import json
+
+    again = from_plain(json.loads(json.dumps(to_plain(corpus), ensure_ascii=False)))
+    assert again.entries == corpus.entries  # every field of every entry, fixes included
+    assert dict(again.scenes) == dict(corpus.scenes)
+    assert (again.themes, again.sections, again.stories) == (corpus.themes, corpus.sections, corpus.stories)
+    assert again.about == corpus.about
+
+
+def test_plain_data_is_keyed_by_field_names(corpus: Corpus) -> None:
+    plain = to_plain(corpus)
+    assert plain["schema"]["Entry"] == list(Entry._fields)
+    plain["schema"] = {**plain["schema"], "Entry": list(reversed(Entry._fields))}
+    with pytest.raises(ValueError):
+        from_plain(plain)  # written for other fields: refused, never shifted into the wrong ones
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p["entries"][0].__setitem__(2, 7),  # text not a string
+        lambda p: p["entries"][0].__setitem__(3, "家族支援"),  # themes not a list
+        lambda p: p["entries"][0].pop(),  # a value missing
+        lambda p: p["scenes"].pop(2),  # scene 3 missing: `hint scene 3` would fail
+        lambda p: p["entries"].append(p["entries"][0]),  # an ID twice
+        lambda p: p.__setitem__("about", []),
+        lambda p: p["themes"][0].__setitem__(2, [1]),
+    ],
+)
+def test_plain_data_of_the_wrong_shape_is_refused(corpus: Corpus, damage: object) -> None:
+    import json
+
+    plain = json.loads(json.dumps(to_plain(corpus), ensure_ascii=False))
+    damage(plain)  # type: ignore[operator]
+    with pytest.raises((ValueError, TypeError, KeyError)):
+        from_plain(plain)
+
+
+def test_every_record_field_has_a_cache_decoder() -> None:
+    from hintcli.corpus import Fix, Scene, Section, Theme, _decoder
+
+    for cls in (Entry, Scene, Theme, Section, Fix):
+        for name, annotation in cls.__annotations__.items():
+            if name != "entries":
+                assert callable(_decoder(annotation)), (cls, name)

@@ -132,3 +132,41 @@ def test_spans_are_sorted_disjoint_and_inside_the_text(text: str, terms: list[st
     found = spans(text, [normalize(t) for t in terms])
     assert all(0 <= a < b <= len(text) for a, b in found)
     assert all(found[i][1] < found[i + 1][0] for i in range(len(found) - 1))
+
+
+# --------------------------------------------------------------------------- the complete rule
+
+CONTROLS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+hostile = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [*CONTROLS, "\x1b[", "\x1b]", "\x1b[31m", "\x1b]0;t\x07", "本", "a", "\n", "\t", ";"]
+        ),
+        st.characters(),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(hostile)
+def test_sanitize_leaves_no_control_but_newline_and_tab(text: str) -> None:
+    out = sanitize(text)
+    assert not any(ch in CONTROLS for ch in out)
+    assert out.count("\n") <= text.count("\n")
+    out.encode("utf-8")  # no lone surrogate left
+    assert sanitize(out) == out  # idempotent
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=80))
+def test_sanitize_returns_text_without_controls_unchanged(text: str) -> None:
+    assert sanitize(text) == text
+
+
+@given(hostile)
+def test_one_line_is_one_line_and_shows_every_control(text: str) -> None:
+    from hintcli.text import one_line
+
+    out = one_line(text)
+    assert "\n" not in out and "\r" not in out and not any(ch in CONTROLS for ch in out)
+    if "\x1b" in text:
+        assert "\\x1b" in out  # made visible, not dropped

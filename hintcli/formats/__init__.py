@@ -29,15 +29,22 @@ def for_path(path: Path) -> str | None:
 
 
 def render(view: Any, fmt: str, *, today: date | None = None) -> str:
-    """``view`` (or a list of story views) as a whole document in ``fmt`` (one of `DOCUMENTS`)."""
+    """``view`` (or a list of story views) as a whole document in ``fmt`` (one of `DOCUMENTS`).
+
+    Nothing from a data file or a query drives a terminal or an editor: plain text and
+    Markdown pass `text.sanitize` whole (controls other than newline and tab removed),
+    CSV cell by cell (its line ends are CRLF), JSON escapes them.
+    """
+    from ..text import sanitize
+
     if fmt == "plain":
         from . import plain
 
-        return plain.render(view)
+        return sanitize(plain.render(view))
     if fmt == "md":
         from . import markdown
 
-        return markdown.render(view, today=today or date.today())
+        return sanitize(markdown.render(view, today=today or date.today()))
     if fmt == "csv":
         from . import table
 

@@ -165,7 +165,18 @@ def render(view: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
-    """Indented, characters as themselves (not \\u escapes), one trailing newline."""
+    """Indented, characters as themselves (not \\u escapes), one trailing newline.
+
+    json escapes C0 controls but writes DEL and C1 (8-bit CSI \\x9b) raw: those are
+    escaped too (the same JSON value), and so is a lone surrogate.
+    """
     import json
 
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    from ..text import UNSAFE
+
+    if UNSAFE.search(text):
+        import re
+
+        text = re.sub(r"[\x7f-\x9f\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text

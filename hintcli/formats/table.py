@@ -20,8 +20,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: object) -> str:
-    """One cell's text, never a formula for Excel."""
-    text = "" if value is None else str(value)
+    """One cell's text, never a formula for Excel, and no control characters but newline and tab."""
+    from ..text import sanitize
+
+    text = "" if value is None else sanitize(str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

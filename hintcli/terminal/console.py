@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Literal, TextIO
+from typing import Any, Literal, TextIO
 
 from rich.console import Console
+from rich.segment import Segment
 from rich.text import Text
 
 from ..output import ReaderGone
 from ..output import isatty as _isatty
+from ..text import UNSAFE, sanitize
 from .style import STYLE
 
 ColorChoice = Literal["auto", "always", "never"]
@@ -57,6 +59,19 @@ class _Console(Console):
         self.quiet = True
         raise ReaderGone
 
+    def render(self, renderable: Any, options: Any = None) -> Any:
+        """Every segment of text passes `text.sanitize`: nothing from a data file drives the terminal.
+
+        Rich keeps ESC, NUL and C1 controls in text; the views may forget one
+        field; this is the door every panel, table and line goes through.
+        Rich's own codes (colours, cursor control) are added later, from styles.
+        """
+        for segment in super().render(renderable, options):
+            if segment.control is None and UNSAFE.search(segment.text):
+                yield Segment(sanitize(segment.text), segment.style)
+            else:
+                yield segment
+
 
 def make_console(
     color: ColorChoice = "auto",
@@ -82,17 +97,23 @@ def make_console(
     else:
         on = tty or os.environ.get("FORCE_COLOR", "") != ""
         no_color = os.environ.get("NO_COLOR", "") != ""
-    return _Console(
+    from ..streams import MAX_COLUMNS, MIN_COLUMNS, columns
+
+    console = _Console(
         file=stream if on else _PlainWriter(stream),  # type: ignore[arg-type]
         force_terminal=on or tty,
         # Forced colour on a pipe has no terminal to ask: standard colours.
         color_system=("auto" if tty else "standard") if on else None,
         no_color=no_color,
-        width=width,
+        # COLUMNS=0 would print nothing at all, COLUMNS=99999999999 fill the memory: clamped.
+        width=width if width is not None else columns(os.environ.get("COLUMNS")),
         markup=False,
         emoji=False,
         highlight=False,
     )
+    if not MIN_COLUMNS <= console.width <= MAX_COLUMNS:  # a terminal that reports 0 columns
+        console.width = min(max(console.width, MIN_COLUMNS), MAX_COLUMNS)
+    return console
 
 
 def message(console: Console, text: str | Text, *, error: bool = True) -> None:
