@@ -74,6 +74,11 @@ SECURITY_HEADERS = (
 )
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
+DOWNLOADS = {  # ?format= on any page: the handout of what is on screen, by the modules of --format
+    "html": ("HTML（印刷用）", HTML),
+    "md": ("Markdown", "text/markdown; charset=utf-8"),
+    "csv": ("CSV（Excel 用）", "text/csv; charset=utf-8"),
+}
 
 
 class PortInUse(Exception):
@@ -230,16 +235,26 @@ class Site:
         return Reply(exc.status, page.encode("utf-8"), HTML, exc.extra)
 
     def page(self, view: hp.View, params: dict[str, list[str]], path: str, **extra: Any) -> Reply:
-        """A view as a page; with ``format=html`` its handout, downloaded."""
+        """A view as a page; with ``format=html|md|csv`` its handout, rendered by the `--format` modules."""
         fmt = _single(params, "format")
         name = extra.pop("filename", "hint")
-        if fmt == "html":
-            data = hp.handout(view).encode("utf-8")
-            return Reply(200, data, HTML, (("Content-Disposition", f'attachment; filename="{name}.html"'),))
         if fmt:
-            raise _bad("保存できる形式は html です。")
+            if fmt not in DOWNLOADS:
+                raise _bad(f"保存できる形式は {'、'.join(DOWNLOADS)} です。")
+            from datetime import date
+
+            from . import formats
+
+            if fmt == "html":
+                document = hp.render(view, today=date.today(), citation=hp.citation_of(view) or self.citation)
+            else:
+                document = formats.render(view, fmt, today=date.today())
+            disposition = f'attachment; filename="{name}.{fmt}"'
+            return Reply(
+                200, document.encode("utf-8"), DOWNLOADS[fmt][1], (("Content-Disposition", disposition),)
+            )
         query = {k: vals[-1] for k, vals in params.items() if vals and k != "format"}
-        downloads = [("HTML（印刷用）", hp.href(path, **query, format="html"))]
+        downloads = [(label, hp.href(path, **query, format=f)) for f, (label, _) in DOWNLOADS.items()]
         content = extra.pop("content", None) or hp.body(view)
         html = hp.site_page(
             hp.title(view),

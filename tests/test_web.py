@@ -330,7 +330,15 @@ def test_the_handout_download_is_one_self_contained_printable_file(site: Running
 def test_pages_link_their_handout_download(site: Running) -> None:
     page = site.get(f"/?q={quote(QUERY)}&scene=1").text
     links = [a["href"] for t, a in parse(page).tags if t == "a" and "download" in a]
-    assert links == [f"/?q={quote(QUERY)}&scene=1&format=html"]
+    assert links == [f"/?q={quote(QUERY)}&scene=1&format={f}" for f in ("html", "md", "csv")]
+    for link, cli_format in zip(links, ("html", "md", "csv"), strict=True):
+        got = site.get(link)
+        assert got.status == 200 and "attachment" in got.headers["content-disposition"]
+        cli = run_hint("search", QUERY, "-s", "1", "--format", cli_format)
+        # The same document as the command prints (the date line aside).
+        assert EXPECTED_HEADING in got.text and EXPECTED_HEADING in cli.stdout.decode("utf-8")
+        if cli_format == "csv":
+            assert got.body == cli.stdout
 
 
 def test_a_silent_client_does_not_block_others(site: Running) -> None:

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from .. import views as v
@@ -436,8 +438,17 @@ View = (
 )
 
 
-def title(view: View) -> str:
+def _stories(view: object) -> tuple[v.StoryView, ...] | None:
+    """A list of story views (`hint story` without a number), else None."""
+    if isinstance(view, list | tuple) and view and all(isinstance(s, v.StoryView) for s in view):
+        return tuple(view)
+    return None
+
+
+def title(view: View | Sequence[v.StoryView]) -> str:
     """The page's title, in Japanese."""
+    if _stories(view) is not None:
+        return v.PART_STORIES
     if isinstance(view, v.SearchView):
         return f"「{view.query}」の検索結果"
     if isinstance(view, v.SceneView):
@@ -457,8 +468,11 @@ def title(view: View) -> str:
     return "一覧"
 
 
-def body(view: View, links: bool = True) -> Markup:
+def body(view: View | Sequence[v.StoryView], links: bool = True) -> Markup:
     """The view as the inside of <main>: links to the site's pages only when ``links``."""
+    stories = _stories(view)
+    if stories is not None:
+        return join(story_body(s, links) for s in stories)
     if isinstance(view, v.SearchView):
         return search_body(view, links)
     if isinstance(view, v.SceneView):
@@ -475,15 +489,23 @@ def body(view: View, links: bool = True) -> Markup:
         return practices_body(view, links)
     if isinstance(view, v.StoryView):
         return story_body(view, links)
-    return about_body(view, links)
-
-
-def citation_of(view: View) -> str:
     if isinstance(view, v.About):
-        return view.citation
-    if isinstance(view, v.EntryDetail):
-        return view.citation
-    return getattr(view, "citation", "") or ""
+        return about_body(view, links)
+    raise TypeError(type(view).__name__)
+
+
+def citation_of(view: View | Sequence[v.StoryView]) -> str:
+    """The report's citation for the footer: the view's own, else (stories, lists) an entry's without its pages."""
+    if isinstance(view, v.About | v.EntryDetail | v.SceneView | v.SearchView):
+        return view.report_citation if isinstance(view, v.EntryDetail) else view.citation
+    stories = _stories(view)
+    items: Sequence[v.EntryView] = ()
+    if stories is not None:
+        items = [i for s in stories for i in s.items()]
+    elif isinstance(view, v.EntryList | v.Practices | v.StoryView):
+        items = view.items()
+    cited = next((i.citation for i in items if i.citation), "")
+    return cited.rpartition(" p.")[0] if " p." in cited else cited
 
 
 @lru_cache(maxsize=4)
@@ -506,13 +528,13 @@ HANDOUT = """<!DOCTYPE html>
 <main>
 {body}
 </main>
-<footer><p class="cite">出典: {cite}</p>{made}</footer>
+<footer>{cite}{made}</footer>
 </body>
 </html>
 """
 
 
-def handout(view: View, *, citation: str = "", made: str = "") -> str:
+def handout(view: View | Sequence[v.StoryView], *, citation: str = "", made: str = "") -> str:
     """One self-contained HTML file: inline CSS, no script, no link, no reference to any host.
 
     ``citation`` defaults to the view's own; ``made`` (e.g. a date) is printed in the footer.
@@ -522,9 +544,18 @@ def handout(view: View, *, citation: str = "", made: str = "") -> str:
         title=title(view),
         css=Markup(stylesheet("page.css")),
         body=body(view, links=False),
-        cite=citation or citation_of(view),
+        cite=_cite(citation or citation_of(view)),
         made=tag('<p class="made">作成: {m}</p>', m=made) if made else Markup(),
     )
+
+
+def _cite(citation: str) -> Markup:
+    return tag('<p class="cite">出典: {c}</p>', c=citation) if citation else NOTHING
+
+
+def render(view: Any, *, today: date, citation: str = "") -> str:
+    """`--format html`: the handout of ``view`` (or of a list of story views), dated ``today``."""
+    return handout(view, citation=citation, made=today.isoformat())
 
 
 SITE = """<!DOCTYPE html>
@@ -548,7 +579,7 @@ SITE = """<!DOCTYPE html>
 <main id="main">
 {body}
 </main>
-<footer>{downloads}<p class="cite">出典: {cite}</p></footer>
+<footer>{downloads}{cite}</footer>
 </body>
 </html>
 """
@@ -581,7 +612,7 @@ def site_page(
         filters=filters,
         body=content,
         downloads=links,
-        cite=citation,
+        cite=_cite(citation),
     )
 
 
