@@ -301,9 +301,16 @@ class Site:
         raw = _single(params, "q")
         f = self.filters(params)
         form = self.filter_form(f)
-        if not raw.strip():
+        if not raw.strip():  # the download links appear when search.js shows results
+            downloads = [(label, hp.href("/", format=f)) for f, (label, _) in DOWNLOADS.items()]
             html = hp.site_page(
-                "検索", self.welcome(), filters=form, maxlength=MAX_QUERY_CHARS, citation=self.citation
+                "検索",
+                self.welcome(),
+                filters=form,
+                maxlength=MAX_QUERY_CHARS,
+                citation=self.citation,
+                downloads=downloads,
+                hide_downloads=True,
             )
             return Reply(200, html.encode("utf-8"))
         query = read_query(raw)

@@ -594,11 +594,13 @@ def site_page(
     filters: Markup = NOTHING,
     downloads: Sequence[tuple[str, str]] = (),
     citation: str = "",
+    hide_downloads: bool = False,
 ) -> str:
     """A page of the web door: the nav, the search form (``filters`` inside it), ``content``, the downloads."""
     links = (
         tag(
-            '<p class="downloads">この内容を保存: {d}</p>',
+            '<p class="downloads"{h}>この内容を保存: {d}</p>',
+            h=Markup(" hidden") if hide_downloads else NOTHING,
             d=join((tag('<a href="{h}" download>{l}</a>', h=url, l=label) for label, url in downloads), " "),
         )
         if downloads

@@ -117,6 +117,8 @@
   function updateLinks(query) {
     var url = "/" + (query ? "?" + query : "");
     if (window.history && history.replaceState) history.replaceState(null, "", url);
+    var box = document.querySelector(".downloads");
+    if (box) box.hidden = !query;
     var links = document.querySelectorAll("a[download]");
     for (var i = 0; i < links.length; i++) {
       var target = new URL(links[i].getAttribute("href"), location.href);
