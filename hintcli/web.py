@@ -37,6 +37,7 @@ import socket
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -48,7 +49,7 @@ from .formats import jsondata
 
 if TYPE_CHECKING:
     from .corpus import Corpus
-    from .search import Searcher
+    from .search import Result, Searcher
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -56,6 +57,10 @@ MAX_QUERY_CHARS = 500  # a search query's length in characters; longer is refuse
 MAX_TARGET = 8192  # bytes of the request target (path and query, percent-encoded): 500 kanji take ~4.5 KB
 IDLE_TIMEOUT = 10.0  # seconds a connection may stay silent before it is closed
 DEFAULT_LIMIT = 5  # results, as `hint search`
+# Searches remembered (query and filters -> ranked results; the data never changes while serving):
+# search-as-you-type asks for the results, then the page or the API asks again. A broad query's
+# results take ~150 KiB, so 32 of them stay within a few MiB.
+SEARCH_CACHE = 32
 STATIC_FILES = {  # the only files ever served from disk, read once at start-up
     "page.css": "text/css; charset=utf-8",
     "site.css": "text/css; charset=utf-8",
@@ -183,6 +188,8 @@ class Site:
             name: (hp.STATIC.joinpath(name).read_bytes(), kind) for name, kind in STATIC_FILES.items()
         }
         self.citation = v.citation(self.corpus)
+        self.ranked = lru_cache(maxsize=SEARCH_CACHE)(self._ranked)
+        self.filter_form = lru_cache(maxsize=64)(self._filter_form)
         self.routes: dict[str, Callable[[str, dict[str, list[str]]], Reply]] = {
             "": self.home,
             "scene": self.scene,
@@ -275,7 +282,7 @@ class Site:
         kind = lookup.kind(raw["kind"]) if raw["kind"] else None
         return Filters(scene, theme, kind, raw)
 
-    def filter_form(self, f: Filters) -> hp.Markup:
+    def _filter_form(self, scene: int | None, theme: str | None, kind: str | None) -> hp.Markup:
         scenes = [(str(n), f"場面{n}") for n in self.corpus.scenes]
         themes = [(t.name, t.name) for t in self.corpus.themes]
         from .corpus import KIND_LABELS, Kind
@@ -283,16 +290,22 @@ class Site:
         kinds = [(k.value, KIND_LABELS[k]) for k in Kind]
         return hp.join(
             [
-                hp.select("scene", "場面", scenes, str(f.scene or "")),
-                hp.select("category", "テーマ", themes, f.theme or ""),
-                hp.select("kind", "種類", kinds, f.kind or ""),
+                hp.select("scene", "場面", scenes, str(scene or "")),
+                hp.select("category", "テーマ", themes, theme or ""),
+                hp.select("kind", "種類", kinds, kind or ""),
             ]
         )
 
-    def search_view(self, query: str, f: Filters, limit: int | None) -> v.SearchView:
+    def _ranked(
+        self, query: str, scene: int | None, theme: str | None, kind: str | None
+    ) -> tuple[Result, ...]:
         found = self.searcher.search(
-            query, limit=None, scene=f.scene, themes={f.theme} if f.theme else None, kind=f.kind
+            query, limit=None, scene=scene, themes={theme} if theme else None, kind=kind
         )
+        return tuple(found)
+
+    def search_view(self, query: str, f: Filters, limit: int | None) -> v.SearchView:
+        found = self.ranked(query, f.scene, f.theme, f.kind)
         return v.search_view(self.corpus, query, found, limit, filters=f.text(), kind=f.kind)
 
     def home(self, rest: str, params: dict[str, list[str]]) -> Reply:
@@ -300,7 +313,7 @@ class Site:
             raise _not_found()
         raw = _single(params, "q")
         f = self.filters(params)
-        form = self.filter_form(f)
+        form = self.filter_form(f.scene, f.theme, f.kind)
         if not raw.strip():  # the download links appear when search.js shows results
             downloads = [(label, hp.href("/", format=f)) for f, (label, _) in DOWNLOADS.items()]
             html = hp.site_page(
