@@ -681,13 +681,13 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool
             "（このPCだけで使うなら --host を付けずに起動してください）",
             file=out,
         )
-    print(f"{url} で開いています（終了は Ctrl-C）", file=out, flush=True)
-    if open_browser:
-        import webbrowser
+    try:  # from here on, Ctrl-C ends the server quietly
+        print(f"{url} で開いています（終了は Ctrl-C）", file=out, flush=True)
+        if open_browser:
+            import webbrowser
 
-        wildcard = host.strip("[]") in ("0.0.0.0", "::")
-        webbrowser.open(f"http://127.0.0.1:{server.server_address[1]}/" if wildcard else url)
-    try:
+            wildcard = host.strip("[]") in ("0.0.0.0", "::")
+            webbrowser.open(f"http://127.0.0.1:{server.server_address[1]}/" if wildcard else url)
         server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:
         print("終了しました", file=out, flush=True)
