@@ -476,25 +476,38 @@ class Site:
             }
 
         raw = {k: _single(params, k).strip() for k in ("scene", "category", "kind")}
-        results = []
-        for r in view.results:
-            data = entry(r.item, r.spans)
-            data.update(place=r.item.place.full(), heading=r.item.heading)
-            results.append(data)
+
+        def groups(start: int, stop: int | None = None) -> list[dict[str, Any]]:
+            return [
+                {
+                    "place": g.place.full(),
+                    "results": [
+                        {**entry(r.item, r.spans), "rank": rank, "heading": r.item.heading}
+                        for rank, r in zip(g.ranks, g.results, strict=True)
+                    ],
+                }
+                for g in view.groups(start, stop)
+            ]
+
+        def excerpt(x: v.Excerpt) -> dict[str, Any]:
+            return {**entry(x.item), "text": x.text + ("…" if x.cut else "")}
+
         return {
             "query": view.query,
             "filters": view.filters,
             "shown": len(view.results),
             "total": view.total,
-            "all_url": hp.href("/", q=view.query, **raw, limit=view.total),
+            "all_url": hp.href("/", q=_single(params, "q"), **raw, limit=view.total),
             "message": "" if view.results else "当てはまる項目はありません。",
-            "results": results,
+            "first": groups(0, v.FIRST_RESULTS),
+            "rest": groups(v.FIRST_RESULTS),
             "suggestions": [
                 {
                     "scene": b.scene,
                     "title": b.title,
+                    "left_out": b.left_out,
                     "url": hp.href(f"/scene/{b.scene}"),
-                    "entries": [entry(e) for e in b.entries],
+                    "entries": [excerpt(x) for x in b.excerpts],
                 }
                 for b in view.suggestions
             ],

@@ -173,13 +173,27 @@ def test_api_search_takes_the_cli_filters_and_limit(site: Running) -> None:
 def test_api_results_is_the_search_page_as_data(site: Running) -> None:
     data = json.loads(site.get(f"/api/results?q={quote(QUERY)}").body)
     assert data["query"] == QUERY and data["shown"] == 5 and data["total"] > 5
-    first = data["results"][0]
-    assert set(first) >= {"id", "place", "heading", "text", "spans", "url"}
-    for r in data["results"]:
+    results = [r for g in data["first"] for r in g["results"]]
+    assert data["rest"] == [] and [r["rank"] for r in results] == [1, 2, 3, 4, 5]
+    assert data["first"][0]["place"].startswith("場面1「")
+    assert set(results[0]) >= {"id", "heading", "text", "spans", "url", "rank"}
+    for r in results:
         for a, b in r["spans"]:
             assert 0 <= a < b <= len(r["text"])
-    assert any(r["heading"] == f"「{EXPECTED_HEADING}」" for r in data["results"])
-    assert data["suggestions"] and data["suggestions"][0]["scene"] == 1
+    assert any(r["heading"] == f"「{EXPECTED_HEADING}」" for r in results)
+    block = data["suggestions"][0]
+    assert block["scene"] == 1
+    shown = {r["id"] for r in results}
+    assert not shown & {e["id"] for e in block["entries"]}  # not repeated from the results
+    assert block["left_out"] == len(
+        shown & {e.id for e in store.load_corpus().scenes[1].of_kind("suggestion")}
+    )
+    # The same IDs in the same order as /api/search.
+    ids = [e["id"] for e in json.loads(site.get(f"/api/search?q={quote(QUERY)}").body)]
+    assert (
+        sorted(results, key=lambda r: r["rank"])
+        and [r["id"] for r in sorted(results, key=lambda r: r["rank"])] == ids
+    )
 
 
 def test_scene_entry_story_and_list_pages_show_what_they_name(site: Running) -> None:
@@ -306,7 +320,9 @@ def test_markup_in_the_data_is_escaped_in_pages_and_handouts(data_copy: Path) ->
         handout = running.get("/scene/1?format=html").text
         assert not any(t == "script" for t, _ in parse(handout).tags)
         api = json.loads(running.get(f"/api/results?q={quote('手紙')}&limit=50").body)
-        assert any(evil in r["text"] for r in api["results"])  # data as data: search.js sets it as text
+        assert any(
+            evil in r["text"] for g in api["first"] + api["rest"] for r in g["results"]
+        )  # data as data: search.js sets it as text
     finally:
         running.server.shutdown()
         running.server.server_close()

@@ -363,14 +363,14 @@ def search_header(view: v.SearchView, links: bool = True, all_url: str = "") -> 
     return tag('<h1>「{q}」の検索結果{w} <span class="count">{m}</span></h1>', q=view.query, w=where, m=more)
 
 
-def result_item(r: v.ResultView, links: bool) -> Markup:
+def result_item(rank: int, r: v.ResultView, links: bool) -> Markup:
     item = r.item
-    explain = _rows(r.explanation.rows) if r.explanation else Markup()
+    explain = _rows(r.explanation.rows) if r.explanation else NOTHING
     return tag(
-        '<li class="result box kind-{k}"><p class="place">{p}</p><h2>{h}</h2>'
+        '<li class="result box kind-{k}" value="{n}"><h3><span class="rank">{n}</span> {h}</h3>'
         '<p class="text">{t}</p>{x}<p class="meta">{i}</p></li>',
         k=item.entry.kind,
-        p=item.place.full(),
+        n=rank,
         h=item.heading,
         t=entry_text(item, r.spans),
         x=explain,
@@ -378,28 +378,66 @@ def result_item(r: v.ResultView, links: bool) -> Markup:
     )
 
 
-def suggestion_blocks(blocks: Sequence[v.SuggestionBlock], links: bool) -> Markup:
+def result_groups(groups: Sequence[v.ResultGroup], links: bool) -> Markup:
+    """Results under one heading per place (scene title and pages once), as the terminal shows them."""
     return join(
-        _box(
-            b.title,
-            bullets(b.entries, links, "entries compact"),
-            Kind.SUGGESTION,
+        tag(
+            '<section class="place-group"><h2 class="place">{p}</h2><ol class="results">{r}</ol></section>',
+            p=g.place.full(),
+            r=join(result_item(rank, r, links) for rank, r in zip(g.ranks, g.results, strict=True)),
+        )
+        for g in groups
+    )
+
+
+def suggestion_blocks(blocks: Sequence[v.SuggestionBlock], links: bool) -> Markup:
+    """Each scene's suggestions not already among the results: on a page their first sentences
+    (the ID leads to the whole text), in a handout the whole text."""
+    out = []
+    for b in blocks:
+        if links and b.excerpts:
+            rows = join(
+                tag(
+                    '<li class="entry kind-suggestion"><span class="text">{t}{c}</span> {i}</li>',
+                    t=x.text,
+                    c="…" if x.cut else "",
+                    i=_id(x.item, True),
+                )
+                for x in b.excerpts
+            )
+            listing = tag('<ul class="entries">{r}</ul>', r=rows)
+        else:
+            listing = bullets(b.entries, links)
+        also = (
+            tag('<span class="count">（ほか{n}件は上の結果に）</span>', n=b.left_out)
+            if b.left_out
+            else NOTHING
+        )
+        more = (
             tag(
                 '<p class="more"><a href="{h}">場面{n}をすべて読む</a></p>',
                 h=href(f"/scene/{b.scene}"),
                 n=b.scene,
             )
             if links
-            else Markup(),
+            else NOTHING
         )
-        for b in blocks
-    )
+        out.append(
+            tag(
+                '<section class="box kind-suggestion"><h2>{t}{a}</h2>{b}{m}</section>',
+                t=b.title,
+                a=also,
+                b=listing,
+                m=more,
+            )
+        )
+    return join(out)
 
 
 def search_body(view: v.SearchView, links: bool = True, all_url: str = "") -> Markup:
-    """The results, the committee's suggestions after the first `views.FIRST_RESULTS` (as in the terminal)."""
+    """The results grouped by place, the committee's suggestions after the first `views.FIRST_RESULTS`
+    (as in the terminal), then the other results."""
     first = v.FIRST_RESULTS
-    head, rest = view.results[:first], view.results[first:]
     parts = [search_header(view, links, all_url)]
     if view.explain and view.reading:
         parts.append(
@@ -408,17 +446,11 @@ def search_body(view: v.SearchView, links: bool = True, all_url: str = "") -> Ma
                 r=" ／ ".join(f"{r.label} {r.value}" for r in view.reading),
             )
         )
-    parts.append(tag('<ol class="results">{r}</ol>', r=join(result_item(r, links) for r in head)))
+    parts.append(result_groups(view.groups(0, first), links))
     parts.append(suggestion_blocks(view.suggestions, links))
-    if rest:
+    if len(view.results) > first:
         parts.append(tag('<p class="note">ほかの結果（{a}～{b}件目）</p>', a=first + 1, b=len(view.results)))
-        parts.append(
-            tag(
-                '<ol class="results" start="{s}">{r}</ol>',
-                s=first + 1,
-                r=join(result_item(r, links) for r in rest),
-            )
-        )
+        parts.append(result_groups(view.groups(first), links))
     parts.append(fixes_note([*view.items(), *(e for b in view.suggestions for e in b.entries)]))
     return join(parts)
 

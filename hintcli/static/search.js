@@ -63,8 +63,11 @@
 
   function resultItem(r) {
     var li = el("li", "result box kind-" + r.kind);
-    li.appendChild(el("p", "place", r.place));
-    li.appendChild(el("h2", "", r.heading));
+    li.setAttribute("value", String(r.rank));
+    var h3 = el("h3");
+    h3.appendChild(el("span", "rank", r.rank));
+    h3.appendChild(document.createTextNode(" " + r.heading));
+    li.appendChild(h3);
     var p = el("p", "text");
     p.appendChild(entryText(r));
     li.appendChild(p);
@@ -74,10 +77,23 @@
     return li;
   }
 
+  function groups(list, nodes) {
+    list.forEach(function (g) {
+      var section = el("section", "place-group");
+      section.appendChild(el("h2", "place", g.place));
+      var ol = el("ol", "results");
+      g.results.forEach(function (r) { ol.appendChild(resultItem(r)); });
+      section.appendChild(ol);
+      nodes.push(section);
+    });
+  }
+
   function suggestionBlock(b) {
     var box = el("section", "box kind-suggestion");
-    box.appendChild(el("h2", "", b.title));
-    var ul = el("ul", "entries compact");
+    var h2 = el("h2", "", b.title);
+    if (b.left_out) h2.appendChild(el("span", "count", "（ほか" + b.left_out + "件は上の結果に）"));
+    box.appendChild(h2);
+    var ul = el("ul", "entries");
     b.entries.forEach(function (e) {
       var li = el("li", "entry kind-suggestion");
       li.appendChild(entryText(e));
@@ -100,16 +116,11 @@
     h1.appendChild(count);
     nodes.push(h1);
     if (data.message) nodes.push(el("p", "lead", data.message));
-    var first = el("ol", "results");
-    data.results.slice(0, FIRST_RESULTS).forEach(function (r) { first.appendChild(resultItem(r)); });
-    nodes.push(first);
+    groups(data.first, nodes);
     data.suggestions.forEach(function (b) { nodes.push(suggestionBlock(b)); });
-    if (data.results.length > FIRST_RESULTS) {
-      nodes.push(el("p", "note", "ほかの結果（" + (FIRST_RESULTS + 1) + "～" + data.results.length + "件目）"));
-      var rest = el("ol", "results");
-      rest.setAttribute("start", String(FIRST_RESULTS + 1));
-      data.results.slice(FIRST_RESULTS).forEach(function (r) { rest.appendChild(resultItem(r)); });
-      nodes.push(rest);
+    if (data.rest.length) {
+      nodes.push(el("p", "note", "ほかの結果（" + (FIRST_RESULTS + 1) + "～" + data.shown + "件目）"));
+      groups(data.rest, nodes);
     }
     main.replaceChildren.apply(main, nodes);
   }
