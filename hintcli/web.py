@@ -673,6 +673,16 @@ def make_server(
     return server
 
 
+def exposure_warning(host: str) -> str | None:
+    """The warning printed when the server is reachable from other machines (any address but loopback)."""
+    if is_loopback(host):
+        return None
+    return (
+        f"注意: {host} で待ち受けます。同じネットワークの誰でもこのページを読めます"
+        "（このPCだけで使うなら --host を付けずに起動してください）"
+    )
+
+
 def url_of(server: Server, host: str) -> str:
     port = server.server_address[1]
     shown = f"[{host.strip('[]')}]" if ":" in host else host
@@ -688,12 +698,9 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool
     server = make_server(host, port)
     url = url_of(server, host)
     out = sys.stdout
-    if not is_loopback(host):
-        print(
-            f"注意: {host} で待ち受けます。同じネットワークの誰でもこのページを読めます"
-            "（このPCだけで使うなら --host を付けずに起動してください）",
-            file=out,
-        )
+    note = exposure_warning(host)
+    if note:
+        print(note, file=out)
     try:  # from here on, Ctrl-C ends the server quietly
         print(f"{url} で開いています（終了は Ctrl-C）", file=out, flush=True)
         if open_browser:

@@ -398,6 +398,13 @@ def test_a_taken_port_is_an_exception_with_a_japanese_message(site: Running) -> 
     assert "使用中" in caught.value.message and "--port" in caught.value.message
 
 
+def test_any_address_but_loopback_gets_a_printed_warning() -> None:
+    for host in ("0.0.0.0", "192.168.1.5", "::"):
+        note = web.exposure_warning(host)
+        assert note is not None and host in note and "誰でも" in note
+    assert web.exposure_warning("127.0.0.1") is None and web.exposure_warning("localhost") is None
+
+
 def test_only_loopback_counts_as_private() -> None:
     assert web.is_loopback("127.0.0.1") and web.is_loopback("localhost") and web.is_loopback("::1")
     assert not web.is_loopback("0.0.0.0") and not web.is_loopback("192.168.1.5")
