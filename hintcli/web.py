@@ -49,7 +49,7 @@ from .formats import jsondata
 
 if TYPE_CHECKING:
     from .corpus import Corpus
-    from .search import Result, Searcher
+    from .search import Answer, Searcher
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -296,17 +296,22 @@ class Site:
             ]
         )
 
-    def _ranked(
-        self, query: str, scene: int | None, theme: str | None, kind: str | None
-    ) -> tuple[Result, ...]:
-        found = self.searcher.search(
-            query, limit=None, scene=scene, themes={theme} if theme else None, kind=kind
-        )
-        return tuple(found)
+    def _ranked(self, query: str, scene: int | None, theme: str | None, kind: str | None) -> Answer:
+        return self.searcher.answer(query, scene=scene, themes={theme} if theme else None, kind=kind)
 
     def search_view(self, query: str, f: Filters, limit: int | None) -> v.SearchView:
-        found = self.ranked(query, f.scene, f.theme, f.kind)
-        return v.search_view(self.corpus, query, found, limit, filters=f.text(), kind=f.kind)
+        """As `hint search` builds it (the same answer, view and --json)."""
+        answer = self.ranked(query, f.scene, f.theme, f.kind)
+        return v.search_view(
+            self.corpus,
+            query,
+            answer.results,
+            limit,
+            filters=f.text(),
+            kind=f.kind,
+            spell=self.searcher.spelling,
+            answer=answer,
+        )
 
     def home(self, rest: str, params: dict[str, list[str]]) -> Reply:
         if rest:
@@ -338,16 +343,32 @@ class Site:
         )
 
     def nothing_found(self, query: str, f: Filters) -> hp.Markup:
-        if f.text() and self.searcher.search(query, limit=1):
+        """What the query comes close to (search's 「もしかして」), as links, or where to look instead."""
+        if f.text() and self.ranked(query, None, None, None).results:
             return hp.tag(
                 '<p class="lead">絞り込みを外すと見つかります: <a href="{h}">すべてから探す</a></p>',
                 h=hp.href("/", q=query),
             )
-        close = [f"{what}「{name}」" for what, name in self.searcher.suggest(query)]
-        text = f"もしかして: {'、'.join(close)}。" if close else ""
+        answer = self.ranked(query, f.scene, f.theme, f.kind)
+        close = []
+        for s in answer.suggestions:
+            if s.kind == "theme":
+                close.append((f"テーマ「{s.name}」", hp.href("/list", category=s.name)))
+            elif s.kind == "scene" and s.scene is not None:
+                close.append((f"場面{s.scene}「{s.name}」", hp.href(f"/scene/{s.scene}")))
+            elif s.kind == "heading":
+                close.append((f"見出し「{s.name}」", hp.href("/", q=s.name)))
+            else:
+                close.append((f"「{s.name}」", hp.href("/", q=s.name)))
+        links = hp.join((hp.tag('<a href="{h}">{t}</a>', h=url, t=text) for text, url in close), "、")
+        maybe = hp.tag("もしかして: {l}。", l=links) if close else hp.NOTHING
+        if not close and answer.unknown:
+            maybe = hp.tag(
+                "報告書にも言い換え辞書にも近い語がありません（{w}）。", w="、".join(answer.unknown)
+            )
         return hp.tag(
-            '<p class="lead">当てはまる項目はありません。{t}<a href="/list">全体の一覧</a>から探すこともできます。</p>',
-            t=text,
+            '<p class="lead">当てはまる項目はありません。{m}<a href="/list">全体の一覧</a>から探すこともできます。</p>',
+            m=maybe,
         )
 
     def welcome(self) -> hp.Markup:
@@ -482,7 +503,7 @@ class Site:
                 {
                     "place": g.place.full(),
                     "results": [
-                        {**entry(r.item, r.spans), "rank": rank, "heading": r.item.heading}
+                        {**entry(r.item, r.spans), "rank": rank, "heading": r.item.heading, "weak": r.weak}
                         for rank, r in zip(g.ranks, g.results, strict=True)
                     ],
                 }
@@ -499,6 +520,8 @@ class Site:
             "total": view.total,
             "all_url": hp.href("/", q=_single(params, "q"), **raw, limit=view.total),
             "message": "" if view.results else "当てはまる項目はありません。",
+            "notices": list(view.notices()),
+            "weak_label": f"（{v.WEAK_MATCH}）",
             "first": groups(0, v.FIRST_RESULTS),
             "rest": groups(v.FIRST_RESULTS),
             "suggestions": [

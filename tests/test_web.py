@@ -159,6 +159,19 @@ def test_api_search_prints_exactly_what_hint_search_json_prints(site: Running) -
     assert got.body == cli.stdout  # byte for byte, scores included
 
 
+def test_the_page_says_how_honestly_the_report_answers(site: Running) -> None:
+    corrected = site.get(f"/?q={quote('方問')}").text
+    assert "「方問」を「訪問」として検索しました" in corrected
+    assert (
+        "「方問」を「訪問」として検索しました"
+        in json.loads(site.get(f"/api/results?q={quote('方問')}").body)["notices"]
+    )
+    missed = site.get(f"/?q={quote('天ぷらの揚げ方')}")
+    assert missed.status == 200 and "当てはまる項目はありません" in missed.text
+    cli = run_hint("search", "天ぷらの揚げ方")
+    assert cli.returncode == 1  # the command's "nothing found"; the page says it in words
+
+
 def test_api_search_takes_the_cli_filters_and_limit(site: Running) -> None:
     got = site.get(f"/api/search?q={quote('訪問')}&scene=1&kind=hint&limit=3")
     data = json.loads(got.body)

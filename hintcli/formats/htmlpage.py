@@ -367,11 +367,12 @@ def result_item(rank: int, r: v.ResultView, links: bool) -> Markup:
     item = r.item
     explain = _rows(r.explanation.rows) if r.explanation else NOTHING
     return tag(
-        '<li class="result box kind-{k}" value="{n}"><h3><span class="rank">{n}</span> {h}</h3>'
+        '<li class="result box kind-{k}" value="{n}"><h3><span class="rank">{n}</span> {h}{w}</h3>'
         '<p class="text">{t}</p>{x}<p class="meta">{i}</p></li>',
         k=item.entry.kind,
         n=rank,
         h=item.heading,
+        w=tag('<span class="weak">（{w}）</span>', w=v.WEAK_MATCH) if r.weak else NOTHING,
         t=entry_text(item, r.spans),
         x=explain,
         i=_id(item, links),
@@ -439,6 +440,7 @@ def search_body(view: v.SearchView, links: bool = True, all_url: str = "") -> Ma
     (as in the terminal), then the other results."""
     first = v.FIRST_RESULTS
     parts = [search_header(view, links, all_url)]
+    parts += [tag('<p class="notice">{n}</p>', n=n) for n in view.notices()]
     if view.explain and view.reading:
         parts.append(
             tag(

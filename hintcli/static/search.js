@@ -15,6 +15,7 @@
   var timer = null;
   var latest = 0;
   var lastSent = null;
+  var weakLabel = "";
 
   function el(name, cls, text) {
     var node = document.createElement(name);
@@ -67,6 +68,7 @@
     var h3 = el("h3");
     h3.appendChild(el("span", "rank", r.rank));
     h3.appendChild(document.createTextNode(" " + r.heading));
+    if (r.weak) h3.appendChild(el("span", "weak", weakLabel));
     li.appendChild(h3);
     var p = el("p", "text");
     p.appendChild(entryText(r));
@@ -115,6 +117,8 @@
     if (data.shown < data.total) count.appendChild(link(data.all_url, "", "すべて表示"));
     h1.appendChild(count);
     nodes.push(h1);
+    weakLabel = data.weak_label;
+    data.notices.forEach(function (n) { nodes.push(el("p", "notice", n)); });
     if (data.message) nodes.push(el("p", "lead", data.message));
     groups(data.first, nodes);
     data.suggestions.forEach(function (b) { nodes.push(suggestionBlock(b)); });
