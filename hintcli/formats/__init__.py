@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("text", "plain", "md", "csv", "json")
+FORMATS = ("text", "plain", "md", "csv", "html", "json")
 DOCUMENTS = FORMATS[1:]
 EXTENSIONS = {
     ".txt": "plain",
@@ -49,6 +49,10 @@ def render(view: Any, fmt: str, *, today: date | None = None) -> str:
         from . import table
 
         return table.render(view)
+    if fmt == "html":
+        from . import htmlpage
+
+        return htmlpage.render(view, today=today or date.today())
     if fmt == "json":
         from . import jsondata
 

@@ -1,0 +1,488 @@
+"""`hint serve` over HTTP: every route, status, header, the Host and method checks, escaping.
+
+A real server on 127.0.0.1 with an ephemeral port in a thread, spoken to with
+the standard library's http.client (no traffic leaves this machine).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from http.client import HTTPConnection, HTTPResponse
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import quote
+
+import pytest
+from conftest import replace_in, run_hint
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hintcli import store, web
+from hintcli.formats import htmlpage
+from hintcli.text import sanitize
+
+QUERY = "本人に会えない"
+EXPECTED_HEADING = "会えない場合は手紙で伝える"
+PAGES = [
+    "/",
+    f"/?q={quote(QUERY)}",
+    f"/?q={quote('訪問')}&scene=1&kind=hint",
+    "/scene/3",
+    "/entry/s1-h8",
+    "/list",
+    f"/list?category={quote('家族支援')}",
+    "/list?scene=2&kind=hint",
+    "/practices",
+    "/practices?category=3",
+    "/story/1",
+    "/about",
+]
+EXTERNAL = re.compile(r"(?:https?:)?//[^\s\"'<>]+", re.I)
+
+
+class Got(NamedTuple):
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+class Running(NamedTuple):
+    server: web.Server
+    port: int
+
+    def get(self, path: str, method: str = "GET", headers: dict[str, str] | None = None) -> Got:
+        conn = HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request(method, path, headers=headers or {})
+            res: HTTPResponse = conn.getresponse()
+            return Got(res.status, {k.lower(): v for k, v in res.getheaders()}, res.read())
+        finally:
+            conn.close()
+
+
+def start(searcher: object | None = None) -> Running:
+    server = web.make_server("127.0.0.1", 0, searcher)  # type: ignore[arg-type]
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return Running(server, server.server_address[1])
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Running]:
+    store.clear()
+    running = start()
+    yield running
+    running.server.shutdown()
+    running.server.server_close()
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text, of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(page: str) -> Tags:
+    parser = Tags()
+    parser.feed(page)
+    return parser
+
+
+# --------------------------------------------------------------------------- routes and headers
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_is_japanese_html_with_the_security_headers(site: Running, path: str) -> None:
+    got = site.get(path)
+    assert got.status == 200, got.text[:300]
+    assert got.headers["content-type"] == "text/html; charset=utf-8"
+    csp = got.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe" not in csp
+    assert got.headers["x-content-type-options"] == "nosniff"
+    assert got.headers["referrer-policy"] == "no-referrer"
+    assert int(got.headers["content-length"]) == len(got.body)
+    assert '<html lang="ja">' in got.text
+    tags = parse(got.text).tags
+    # No inline script or style: the CSP would block them, so they must not be needed.
+    assert [a.get("src") for t, a in tags if t == "script"] == ["/static/search.js"]
+    assert not [t for t, a in tags if t == "style" or "style" in a or any(k.startswith("on") for k in a)]
+    assert not EXTERNAL.search(got.text), EXTERNAL.search(got.text)
+
+
+def test_search_page_shows_the_letter_hints_with_the_same_information_as_the_terminal(site: Running) -> None:
+    got = site.get(f"/?q={quote(QUERY)}")
+    page = got.text
+    assert f"「{EXPECTED_HEADING}」" in page
+    assert ">s1-h8</a>" in page
+    assert "場面1「ひきこもり状態である本人につながることが難しかった」 p.8-10" in page  # place and pages
+    assert "<mark>" in page  # matched words marked
+    assert "場面1の委員からのサジェスション" in page  # the committee's suggestions of the top scene
+    assert f'value="{QUERY}"' in page  # the form keeps the query
+    # The plain GET form works without JavaScript.
+    tags = parse(page).tags
+    form = next(a for t, a in tags if t == "form")
+    assert form["action"] == "/" and form["method"] == "get"
+    assert any(t == "input" and a.get("name") == "q" for t, a in tags)
+    assert {a.get("name") for t, a in tags if t == "select"} == {"scene", "category", "kind"}
+
+
+def test_api_search_prints_exactly_what_hint_search_json_prints(site: Running) -> None:
+    got = site.get(f"/api/search?q={quote(QUERY)}&limit=5")
+    assert got.status == 200
+    assert got.headers["content-type"] == "application/json; charset=utf-8"
+    cli = run_hint("search", QUERY, "--json", "--limit", "5")
+    assert cli.returncode == 0, cli.stderr
+    assert [e["id"] for e in json.loads(got.body)] == [e["id"] for e in json.loads(cli.stdout)]
+    assert got.body == cli.stdout  # byte for byte, scores included
+
+
+def test_the_page_says_how_honestly_the_report_answers(site: Running) -> None:
+    corrected = site.get(f"/?q={quote('方問')}").text
+    assert "「方問」を「訪問」として検索しました" in corrected
+    assert (
+        "「方問」を「訪問」として検索しました"
+        in json.loads(site.get(f"/api/results?q={quote('方問')}").body)["notices"]
+    )
+    missed = site.get(f"/?q={quote('天ぷらの揚げ方')}")
+    assert missed.status == 200 and "当てはまる項目はありません" in missed.text
+    cli = run_hint("search", "天ぷらの揚げ方")
+    assert cli.returncode == 1  # the command's "nothing found"; the page says it in words
+
+
+def test_api_search_takes_the_cli_filters_and_limit(site: Running) -> None:
+    got = site.get(f"/api/search?q={quote('訪問')}&scene=1&kind=hint&limit=3")
+    data = json.loads(got.body)
+    assert len(data) == 3 and all(e["scene"] == 1 and e["kind"] == "hint" for e in data)
+    wide = json.loads(site.get(f"/api/search?q={quote('訪問')}&scene=1&kind=hint&limit={quote('３')}").body)
+    assert [e["id"] for e in wide] == [e["id"] for e in data]  # a full-width 3, as the CLI reads it
+    assert site.get(f"/api/search?q={quote('訪問')}&limit=abc").status == 400
+    assert site.get("/api/search?q=").status == 400
+    assert site.get(f"/api/search?q={quote('訪問')}&scene=99").status == 400
+
+
+def test_api_results_is_the_search_page_as_data(site: Running) -> None:
+    data = json.loads(site.get(f"/api/results?q={quote(QUERY)}").body)
+    assert data["query"] == QUERY and data["shown"] == 5 and data["total"] > 5
+    results = [r for g in data["first"] for r in g["results"]]
+    assert data["rest"] == [] and [r["rank"] for r in results] == [1, 2, 3, 4, 5]
+    assert data["first"][0]["place"].startswith("場面1「")
+    assert set(results[0]) >= {"id", "heading", "text", "spans", "url", "rank"}
+    for r in results:
+        for a, b in r["spans"]:
+            assert 0 <= a < b <= len(r["text"])
+    assert any(r["heading"] == f"「{EXPECTED_HEADING}」" for r in results)
+    block = data["suggestions"][0]
+    assert block["scene"] == 1
+    shown = {r["id"] for r in results}
+    assert not shown & {e["id"] for e in block["entries"]}  # not repeated from the results
+    assert block["left_out"] == len(
+        shown & {e.id for e in store.load_corpus().scenes[1].of_kind("suggestion")}
+    )
+    # The same IDs in the same order as /api/search.
+    ids = [e["id"] for e in json.loads(site.get(f"/api/search?q={quote(QUERY)}").body)]
+    assert (
+        sorted(results, key=lambda r: r["rank"])
+        and [r["id"] for r in sorted(results, key=lambda r: r["rank"])] == ids
+    )
+
+
+def test_scene_entry_story_and_list_pages_show_what_they_name(site: Running) -> None:
+    corpus = store.load_corpus()
+    assert f"場面3　{corpus.scenes[3].title}" in site.get("/scene/3").text
+    assert "場面3" in site.get("/scene/%EF%BC%93").text  # a full-width ３, percent-encoded
+    assert corpus.by_id["s1-h8"].text in site.get("/entry/s1-h8").text
+    assert corpus.by_id["s1-h8"].text in site.get("/entry/S1-H8").text
+    assert corpus.stories[0].name in site.get("/story/1").text
+    overview = site.get("/list").text
+    assert all(f'href="/scene/{n}"' in overview for n in corpus.scenes)
+    assert "テーマ「家族支援」" in site.get(f"/list?category={quote('かぞく')}").text
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/nope", 404),
+        ("/scene/99", 404),
+        ("/scene/abc", 404),
+        ("/entry/zz-99", 404),
+        ("/story/99", 404),
+        ("/static/web.py", 404),
+        ("/static/../web.py", 404),
+        ("/static/%2e%2e/web.py", 404),
+        ("/static/", 404),
+        ("/list?category=zzzzqqqq", 400),
+        ("/?q=%E3%80%82%E3%80%82", 400),  # punctuation only
+        ("/scene/3?format=exe", 400),
+    ],
+)
+def test_unknown_and_bad_requests_get_a_japanese_page(site: Running, path: str, status: int) -> None:
+    got = site.get(path)
+    assert got.status == status
+    assert got.headers["content-type"] == "text/html; charset=utf-8"
+    assert got.headers["x-content-type-options"] == "nosniff"
+    assert "<h1>" in got.text and re.search(r"[ぁ-んァ-ン一-龥]", got.text)
+    assert "Traceback" not in got.text and "web.py" not in got.text.replace(path, "")
+
+
+def test_static_files_come_from_the_allow_list_with_their_types(site: Running) -> None:
+    css = site.get("/static/site.css")
+    assert css.status == 200 and css.headers["content-type"].startswith("text/css")
+    js = site.get("/static/search.js")
+    assert js.status == 200 and js.headers["content-type"].startswith("text/javascript")
+    assert b"innerHTML" not in js.body and b"textContent" in js.body
+
+
+# --------------------------------------------------------------------------- safety
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example", "evil.example:{port}", "localhost.evil.example:{port}", "127.0.0.1", "", "localhost:1"],
+)
+def test_a_foreign_host_header_is_refused(site: Running, host: str) -> None:
+    got = site.get("/", headers={"Host": host.format(port=site.port)})
+    assert got.status == 400
+    assert "このアドレスからは開けません" in got.text
+    assert got.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("host", ["localhost:{port}", "127.0.0.1:{port}", "LOCALHOST:{port}", "[::1]:{port}"])
+def test_the_bound_name_and_localhost_are_accepted(site: Running, host: str) -> None:
+    assert site.get("/", headers={"Host": host.format(port=site.port)}).status == 200
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO"])
+def test_only_get_and_head_are_answered(site: Running, method: str) -> None:
+    got = site.get("/", method=method)
+    assert got.status == 405
+    assert got.headers["allow"] == "GET, HEAD"
+    assert "読むこと（GET・HEAD）だけ" in got.text
+
+
+def test_head_has_the_headers_and_no_body(site: Running) -> None:
+    got = site.get("/scene/3", method="HEAD")
+    assert got.status == 200 and got.body == b""
+    assert int(got.headers["content-length"]) == len(site.get("/scene/3").body)
+
+
+def test_a_query_over_the_documented_length_is_refused(site: Running) -> None:
+    ok = "訪問" * (web.MAX_QUERY_CHARS // 2)
+    assert len(ok) == web.MAX_QUERY_CHARS
+    assert site.get(f"/?q={quote(ok)}").status == 200
+    too_long = ok + "あ"
+    for path in (f"/?q={quote(too_long)}", f"/api/search?q={quote(too_long)}"):
+        got = site.get(path)
+        assert got.status == 400
+    assert f"{web.MAX_QUERY_CHARS}文字まで" in site.get(f"/?q={quote(too_long)}").text
+    assert site.get("/?x=" + "a" * (web.MAX_TARGET + 1)).status == 400
+
+
+@pytest.mark.parametrize(
+    "query", ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "a & b < c"]
+)
+def test_markup_in_the_query_comes_back_escaped(site: Running, query: str) -> None:
+    page = site.get(f"/?q={quote(query)}").text
+    assert html.escape(query, quote=True) in page
+    assert query not in page
+    tags = parse(page).tags
+    assert [t for t, _ in tags].count("script") == 1  # ours only
+    assert not any(t == "img" for t, _ in tags)
+    assert any(t == "input" and a.get("value") == query for t, a in tags)  # read back as typed
+    api = site.get(f"/api/results?q={quote(query)}")
+    assert api.headers["content-type"].startswith("application/json")
+
+
+def test_markup_in_the_data_is_escaped_in_pages_and_handouts(data_copy: Path) -> None:
+    evil = '<script>alert("x")</script> & "quoted" <b>'
+    replace_in(
+        data_copy / "report" / "scene1.toml",
+        "手紙で支援者について知ってもらおう",
+        "手紙で支援者について" + evil.replace('"', '\\"') + "知ってもらおう",
+    )
+    store.clear()
+    running = start()
+    try:
+        for path in ("/scene/1", "/entry/s1-h8", f"/?q={quote('手紙')}&limit=50", "/scene/1?format=html"):
+            page = running.get(path).text
+            assert html.escape(evil, quote=True) in page, path
+            assert evil not in page
+            assert not any(t in ("b",) for t, _ in parse(page).tags)
+        handout = running.get("/scene/1?format=html").text
+        assert not any(t == "script" for t, _ in parse(handout).tags)
+        api = json.loads(running.get(f"/api/results?q={quote('手紙')}&limit=50").body)
+        assert any(
+            evil in r["text"] for g in api["first"] + api["rest"] for r in g["results"]
+        )  # data as data: search.js sets it as text
+    finally:
+        running.server.shutdown()
+        running.server.server_close()
+        store.clear()
+
+
+def test_the_handout_download_is_one_self_contained_printable_file(site: Running) -> None:
+    got = site.get("/scene/3?format=html")
+    assert got.status == 200
+    assert got.headers["content-disposition"] == 'attachment; filename="hint-scene3.html"'
+    page = got.text
+    tags = parse(page)
+    assert not [t for t, a in tags.tags if t in ("script", "link", "img", "iframe", "a")]
+    assert not EXTERNAL.search(page)
+    assert "@page" in page and "size: A4" in page and "break-inside: avoid" in page
+    assert store.load_corpus().about["citation"] in page
+    search = site.get(f"/?q={quote(QUERY)}&format=html").text
+    assert EXPECTED_HEADING in search and "<form" not in search
+
+
+def test_pages_link_their_handout_download(site: Running) -> None:
+    page = site.get(f"/?q={quote(QUERY)}&scene=1").text
+    links = [a["href"] for t, a in parse(page).tags if t == "a" and "download" in a]
+    assert links == [f"/?q={quote(QUERY)}&scene=1&format={f}" for f in ("html", "md", "csv")]
+    for link, cli_format in zip(links, ("html", "md", "csv"), strict=True):
+        got = site.get(link)
+        assert got.status == 200 and "attachment" in got.headers["content-disposition"]
+        cli = run_hint("search", QUERY, "-s", "1", "--format", cli_format)
+        # The same document as the command prints (the date line aside).
+        assert EXPECTED_HEADING in got.text and EXPECTED_HEADING in cli.stdout.decode("utf-8")
+        if cli_format == "csv":
+            assert got.body == cli.stdout
+
+
+def test_a_silent_client_does_not_block_others(site: Running) -> None:
+    idle = [socket.create_connection(("127.0.0.1", site.port)) for _ in range(3)]
+    try:
+        idle[0].sendall(b"GET / HTTP/1.1\r\n")  # half a request, then nothing
+        started = time.perf_counter()
+        assert site.get("/scene/1").status == 200
+        assert time.perf_counter() - started < 2
+    finally:
+        for s in idle:
+            s.close()
+
+
+def test_concurrent_clients_all_get_answers(site: Running) -> None:
+    errors: list[str] = []
+
+    def client(n: int) -> None:
+        for i in range(15):
+            path = (
+                f"/api/search?q={quote(['訪問', QUERY, 'しんどい'][i % 3])}"
+                if i % 2
+                else f"/?q={quote('家族')}"
+            )
+            got = site.get(path)
+            if got.status != 200:
+                errors.append(f"{n}:{path}:{got.status}")
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_a_taken_port_is_an_exception_with_a_japanese_message(site: Running) -> None:
+    with pytest.raises(web.PortInUse) as caught:
+        web.make_server("127.0.0.1", site.port)
+    assert caught.value.port == site.port
+    assert "使用中" in caught.value.message and "--port" in caught.value.message
+
+
+def test_any_address_but_loopback_gets_a_printed_warning() -> None:
+    for host in ("0.0.0.0", "192.168.1.5", "::"):
+        note = web.exposure_warning(host)
+        assert note is not None and host in note and "誰でも" in note
+    assert web.exposure_warning("127.0.0.1") is None and web.exposure_warning("localhost") is None
+
+
+def test_only_loopback_counts_as_private() -> None:
+    assert web.is_loopback("127.0.0.1") and web.is_loopback("localhost") and web.is_loopback("::1")
+    assert not web.is_loopback("0.0.0.0") and not web.is_loopback("192.168.1.5")
+    hosts = web.allowed_hosts("192.168.1.5", 8765)
+    assert "192.168.1.5:8765" in hosts and "localhost:8765" in hosts and "evil.example:8765" not in hosts
+
+
+def test_the_server_prints_its_url_and_ends_with_130_on_ctrl_c() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hintcli.web", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.match(r"(http://127\.0\.0\.1:(\d+)/) で開いています", line)
+        assert match, line
+        conn = HTTPConnection("127.0.0.1", int(match.group(2)), timeout=10)
+        conn.request("GET", "/scene/3")
+        assert conn.getresponse().status == 200
+        conn.close()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+        assert proc.returncode == 130
+        assert out == "終了しました\n" and err == ""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_a_taken_port_from_the_command_line_is_one_japanese_line(site: Running) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "hintcli.web", "--port", str(site.port)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=30,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "使用中" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- the escaping layer
+
+
+@given(st.text())
+def test_every_value_is_escaped_and_reads_back_as_itself(value: str) -> None:
+    out = htmlpage.esc(value)
+    assert "<" not in out and ">" not in out and '"' not in out
+    assert html.unescape(out) == sanitize(value)
+    filled = htmlpage.tag('<p title="{a}">{b}</p>', a=value, b=value)
+    parsed = parse(filled)
+    assert [t for t, _ in parsed.tags] == ["p"]
+    assert parsed.tags[0][1]["title"] == sanitize(value)
+
+
+@given(st.text(), st.lists(st.tuples(st.integers(0, 40), st.integers(1, 10)), max_size=4))
+def test_marked_text_keeps_every_character_and_escapes_it(value: str, raw: list[tuple[int, int]]) -> None:
+    spans = sorted((a, a + n) for a, n in raw)
+    out = htmlpage.marked(value, spans)
+    parsed = parse(out)
+    assert {t for t, _ in parsed.tags} <= {"mark"}
+    assert "<" not in re.sub(r"</?mark>", "", out)
+    if value.isprintable():  # nothing for sanitize to drop: every character is there, once
+        assert "".join(parsed.text) == value
