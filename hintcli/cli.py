@@ -1012,6 +1012,45 @@ def about(
     )
 
 
+@command()
+def serve(
+    port: Annotated[
+        str,
+        typer.Option(
+            "--port", "-p", metavar="番号", help="待ち受けるポート（既定 8765）", show_default=False
+        ),
+    ] = "8765",
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            metavar="アドレス",
+            help="待ち受けるアドレス（既定 127.0.0.1: この PC の中だけ）。ほかの PC から読めるようにするときだけ指定",
+            show_default=False,
+        ),
+    ] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="既定のブラウザで開く")] = False,
+) -> None:
+    """ブラウザで使う: この PC の中だけのページで検索・閲覧・印刷する（終了は Ctrl-C）。
+
+    例: hint serve --open
+    例: hint serve --port 8800
+    """
+    import gc
+
+    from . import web
+
+    gc.enable()  # a server lives long: its garbage is collected (main() leaves it on for LONG_LIVED too)
+    number = unicodedata.normalize("NFKC", port).strip()
+    if not (number.isascii() and number.isdigit() and len(number) <= 5 and int(number) <= 65535):
+        raise BadInput(f"ポート{_quoted(port)}は使えません。0～65535 の番号を指定してください")
+    try:
+        code = web.serve(host, int(number), open_browser)
+    except web.PortInUse as exc:
+        raise BadInput(exc.message) from None
+    raise typer.Exit(code)
+
+
 @command(name="help")
 def help_(
     ctx: typer.Context,

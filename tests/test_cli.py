@@ -708,7 +708,17 @@ COMMANDS = [c.name or c.callback.__name__ for c in app.registered_commands if c.
 
 
 def test_every_command_is_listed() -> None:
-    assert set(COMMANDS) == {"search", "scene", "list", "show", "practices", "story", "about", "help"}
+    assert set(COMMANDS) == {
+        "search",
+        "scene",
+        "list",
+        "show",
+        "practices",
+        "story",
+        "about",
+        "serve",
+        "help",
+    }
 
 
 @pytest.mark.parametrize("args", [["--help"], *[[c, "--help"] for c in COMMANDS]])

@@ -12,7 +12,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 import pytest
-from conftest import replace_in, run_hint
+from conftest import hint_command, replace_in, run_hint
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -425,9 +424,9 @@ def test_only_loopback_counts_as_private() -> None:
     assert "192.168.1.5:8765" in hosts and "localhost:8765" in hosts and "evil.example:8765" not in hosts
 
 
-def test_the_server_prints_its_url_and_ends_with_130_on_ctrl_c() -> None:
+def test_hint_serve_prints_its_url_and_ends_with_130_on_ctrl_c() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hintcli.web", "--port", "0"],
+        [*hint_command(), "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -453,7 +452,7 @@ def test_the_server_prints_its_url_and_ends_with_130_on_ctrl_c() -> None:
 
 def test_a_taken_port_from_the_command_line_is_one_japanese_line(site: Running) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "hintcli.web", "--port", str(site.port)],
+        [*hint_command(), "serve", "--port", str(site.port)],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -486,3 +485,11 @@ def test_marked_text_keeps_every_character_and_escapes_it(value: str, raw: list[
     assert "<" not in re.sub(r"</?mark>", "", out)
     if value.isprintable():  # nothing for sanitize to drop: every character is there, once
         assert "".join(parsed.text) == value
+
+
+@pytest.mark.parametrize("port", ["x", "65536", "１２３４５６７", ""])
+def test_hint_serve_refuses_a_bad_port(port: str) -> None:
+    proc = run_hint("serve", "--port", port)
+    assert proc.returncode == 2
+    message = proc.stderr.decode("utf-8")
+    assert message.count("\n") == 1 and "ポート" in message and "Traceback" not in message
