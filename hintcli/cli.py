@@ -483,46 +483,26 @@ app = typer.Typer(
 
 
 # Completion of values (hintcli.completion, imported only when a Tab asks; see README).
-def _complete_themes(incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
+def _completer(name: str) -> Callable[[str], list[tuple[str, str]]]:
+    """The Typer completion callback that asks `completion.<name>` (themes, scenes, ids …)."""
 
-    return completion.themes(incomplete)
+    def complete(incomplete: str) -> list[tuple[str, str]]:
+        from . import completion
 
+        found: list[tuple[str, str]] = getattr(completion, name)(incomplete)
+        return found
 
-def _complete_scenes(incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
-
-    return completion.scenes(incomplete)
-
-
-def _complete_ids(incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
-
-    return completion.ids(incomplete)
+    complete.__name__ = f"_complete_{name}"
+    return complete
 
 
-def _complete_kinds(incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
-
-    return completion.kinds(incomplete)
-
-
-def _complete_categories(incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
-
-    return completion.categories(incomplete)
-
-
-def _complete_stories(incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
-
-    return completion.stories(incomplete)
-
-
-def _complete_commands(incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
-
-    return completion.commands(incomplete)
+_complete_themes = _completer("themes")
+_complete_scenes = _completer("scenes")
+_complete_ids = _completer("ids")
+_complete_kinds = _completer("kinds")
+_complete_categories = _completer("categories")
+_complete_stories = _completer("stories")
+_complete_commands = _completer("commands")
 
 
 Json = Annotated[bool, typer.Option("--json", help="JSON で出力する（--format json の短縮形）")]

@@ -9,14 +9,16 @@ Views hold the report's text as it is; every door escapes or sanitizes it for
 its medium. Nothing here prints, and nothing here imports Rich, Typer or Click.
 """
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .corpus import KIND_LABELS, Corpus, Entry, Kind, Scene, Section
 
 if TYPE_CHECKING:
     from .corpus import Category
     from .search import Answer, Result, Term
+
+T = TypeVar("T")
 
 PART_PRACTICES = "支援体制の整備に関する具体例"
 PART_SCENES = "よく出会う場面での対応のヒント"
@@ -44,6 +46,22 @@ def echo(value: str, limit: int = ECHO_LIMIT) -> str:
 
     clean = sanitize(value).replace("\n", " ").replace("\t", " ")
     return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
+def dispatch(view: Any, handlers: "Mapping[type, Callable[[Any], T]]") -> T:
+    """Call the handler registered for ``view``'s type: how a door renders any view.
+
+    One story view or a list of them (`hint story` with or without a number) goes to
+    the ``list`` handler as a list of `StoryView`.
+    """
+    if isinstance(view, StoryView):
+        view = [view]
+    if isinstance(view, list | tuple) and view and all(isinstance(s, StoryView) for s in view):
+        return handlers[list](list(view))
+    for cls, handler in handlers.items():
+        if cls is not list and isinstance(view, cls):
+            return handler(view)
+    raise TypeError(f"no handler for {type(view).__name__}")
 
 
 # --------------------------------------------------------------------------- labels

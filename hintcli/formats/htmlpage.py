@@ -20,7 +20,7 @@ pages link the same stylesheet plus ``site.css`` and ``search.js``, served by
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -504,28 +504,18 @@ def title(view: View | Sequence[v.StoryView]) -> str:
 
 def body(view: View | Sequence[v.StoryView], links: bool = True) -> Markup:
     """The view as the inside of <main>: links to the site's pages only when ``links``."""
-    stories = _stories(view)
-    if stories is not None:
-        return join(story_body(s, links) for s in stories)
-    if isinstance(view, v.SearchView):
-        return search_body(view, links)
-    if isinstance(view, v.SceneView):
-        return scene_body(view, links)
-    if isinstance(view, v.EntryDetail):
-        return detail_body(view, links)
-    if isinstance(view, v.Overview):
-        return overview_body(view, links)
-    if isinstance(view, v.EntryList):
-        return entry_list_body(view, links)
-    if isinstance(view, v.PracticesOverview):
-        return practices_overview_body(view, links)
-    if isinstance(view, v.Practices):
-        return practices_body(view, links)
-    if isinstance(view, v.StoryView):
-        return story_body(view, links)
-    if isinstance(view, v.About):
-        return about_body(view, links)
-    raise TypeError(type(view).__name__)
+    handlers: dict[type, Callable[[Any], Markup]] = {
+        v.SearchView: lambda x: search_body(x, links),
+        v.SceneView: lambda x: scene_body(x, links),
+        v.EntryDetail: lambda x: detail_body(x, links),
+        v.Overview: lambda x: overview_body(x, links),
+        v.EntryList: lambda x: entry_list_body(x, links),
+        v.PracticesOverview: lambda x: practices_overview_body(x, links),
+        v.Practices: lambda x: practices_body(x, links),
+        v.About: lambda x: about_body(x, links),
+        list: lambda stories: join(story_body(s, links) for s in stories),
+    }
+    return v.dispatch(view, handlers)
 
 
 def citation_of(view: View | Sequence[v.StoryView]) -> str:

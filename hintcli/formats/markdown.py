@@ -8,7 +8,7 @@ an entry is a character, never emphasis or a heading.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -44,27 +44,18 @@ def render(view: Any, *, today: date) -> str:
 
 
 def _lines(view: Any, today: date) -> list[str]:
-    if isinstance(view, v.StoryView):
-        view = [view]
-    if isinstance(view, v.SearchView):
-        return _search(view, today)
-    if isinstance(view, v.SceneView):
-        return _scene(view)
-    if isinstance(view, v.EntryList):
-        return _entry_list(view)
-    if isinstance(view, v.Overview):
-        return _overview(view)
-    if isinstance(view, v.EntryDetail):
-        return _detail(view)
-    if isinstance(view, v.PracticesOverview):
-        return _practices_overview(view)
-    if isinstance(view, v.Practices):
-        return _practices(view)
-    if isinstance(view, v.About):
-        return _about(view)
-    if isinstance(view, list | tuple) and all(isinstance(s, v.StoryView) for s in view):
-        return _stories(view)
-    raise TypeError(type(view).__name__)
+    handlers: dict[type, Callable[[Any], list[str]]] = {
+        v.SearchView: lambda view: _search(view, today),
+        v.SceneView: _scene,
+        v.EntryList: _entry_list,
+        v.Overview: _overview,
+        v.EntryDetail: _detail,
+        v.PracticesOverview: _practices_overview,
+        v.Practices: _practices,
+        v.About: _about,
+        list: _stories,
+    }
+    return v.dispatch(view, handlers)
 
 
 def _quote(item: v.EntryView) -> str:

@@ -5,7 +5,7 @@ stays on one line (a word processor wraps it), and nothing the data holds is
 drawn as a border, a colour or an escape code.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import views as v
@@ -18,27 +18,18 @@ def render(view: Any) -> str:
 
 
 def _lines(view: Any) -> list[str]:
-    if isinstance(view, v.StoryView):
-        view = [view]
-    if isinstance(view, v.SearchView):
-        return _search(view)
-    if isinstance(view, v.SceneView):
-        return _scene(view)
-    if isinstance(view, v.EntryList):
-        return _entry_list(view)
-    if isinstance(view, v.Overview):
-        return _overview(view)
-    if isinstance(view, v.EntryDetail):
-        return _detail(view)
-    if isinstance(view, v.PracticesOverview):
-        return _practices_overview(view)
-    if isinstance(view, v.Practices):
-        return _practices(view)
-    if isinstance(view, v.About):
-        return _about(view)
-    if isinstance(view, list | tuple) and all(isinstance(s, v.StoryView) for s in view):
-        return _stories(view)
-    raise TypeError(type(view).__name__)
+    handlers: dict[type, Callable[[Any], list[str]]] = {
+        v.SearchView: _search,
+        v.SceneView: _scene,
+        v.EntryList: _entry_list,
+        v.Overview: _overview,
+        v.EntryDetail: _detail,
+        v.PracticesOverview: _practices_overview,
+        v.Practices: _practices,
+        v.About: _about,
+        list: _stories,
+    }
+    return v.dispatch(view, handlers)
 
 
 def _entry_text(item: v.EntryView) -> str:
