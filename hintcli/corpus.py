@@ -94,8 +94,12 @@ class Entry(NamedTuple):
     subheading: str | None = None  # a story's subsection, under its section
     agency: str | None = None  # a named implementing body (島根県)
     fixes: tuple[Fix, ...] = ()
-    source: str = "report"
+    source: str = "report"  # "report", or the name of the team's source it comes from
     file: str = ""
+    author: str | None = None  # an own entry's author, as written
+    date: str | None = None  # an own entry's date, as written (2026-12-03)
+    category: str | None = None  # an own entry's practice category (支援体制の分類)
+    note_on: str | None = None  # the report entry an own note is about (s1-h8)
 
 
 class Scene(NamedTuple):
@@ -145,7 +149,7 @@ class Category(NamedTuple):
 class Corpus:
     """The whole loaded report: entries in report order, scenes, themes, parts, bibliography."""
 
-    __slots__ = ("about", "by_id", "entries", "scenes", "sections", "stories", "themes")
+    __slots__ = ("about", "by_id", "entries", "notes", "scenes", "sections", "stories", "themes", "warnings")
 
     def __init__(
         self,
@@ -155,14 +159,26 @@ class Corpus:
         sections: tuple[Section, ...],  # ハード面, ソフト面
         stories: tuple[Section, ...],
         about: Mapping[str, Any],
+        warnings: tuple[str, ...] = (),
     ) -> None:
         self.entries = entries
+        # Problems in a team's own files, each one line (file:line: problem): the doors warn.
+        self.warnings = warnings
         self.scenes = scenes
         self.themes = themes
         self.sections = sections
         self.stories = stories
         self.about = about
         self.by_id: Mapping[str, Entry] = {e.id: e for e in entries}
+        notes: dict[str, list[Entry]] = {}
+        for e in entries:
+            if e.note_on:
+                notes.setdefault(e.note_on, []).append(e)
+        self.notes: Mapping[str, tuple[Entry, ...]] = {k: tuple(v) for k, v in notes.items()}
+
+    def notes_on(self, entry_id: str) -> tuple[Entry, ...]:
+        """A team's notes on one of the report's entries (``about = "s1-h8"`` in their files)."""
+        return self.notes.get(entry_id, ())
 
     def corrections(self) -> list[tuple[str, Fix]]:
         """Every recorded correction, with where it was made."""
@@ -290,6 +306,7 @@ def to_plain(corpus: Corpus) -> dict[str, Any]:
         "sections": [_encode(s) for s in corpus.sections],
         "stories": [_encode(s) for s in corpus.stories],
         "about": dict(corpus.about),
+        "warnings": list(corpus.warnings),
     }
 
 
@@ -309,13 +326,16 @@ def from_plain(data: Any) -> Corpus:
     scenes: dict[int, Scene] = {}
     for row in rows("scenes", scene_values):
         fields = dict(zip(SCHEMA["Scene"], row, strict=True))
-        own = tuple(e for e in entries if e.scene == fields["number"])
+        own = tuple(e for e in entries if e.scene == fields["number"] and e.source == "report")
         scenes[fields["number"]] = Scene(entries=own, **fields)
     if sorted(scenes) != list(SCENE_NUMBERS) or len(entries) != len({e.id for e in entries}):
         raise ValueError("not the report's scenes, or an ID twice")
     about = data["about"]
     if type(about) is not dict:
         raise ValueError("about is not a table")
+    warnings = data["warnings"]
+    if type(warnings) is not list or not all(type(w) is str for w in warnings):
+        raise ValueError("warnings is not a list of lines")
     return Corpus(
         tuple(entries),
         scenes,
@@ -323,6 +343,7 @@ def from_plain(data: Any) -> Corpus:
         tuple(rows("sections", _decoder(Section))),
         tuple(rows("stories", _decoder(Section))),
         about,
+        tuple(warnings),
     )
 
 

@@ -258,7 +258,10 @@ class Searcher:
         self.corpus = corpus
         self.thesaurus = thesaurus
         self.entries = corpus.entries
-        self.n = len(self.entries)
+        # The report's statistics (document count, lengths, document frequencies, groups)
+        # come from the report's entries alone, so that a team's own entries, which follow
+        # them, are ranked alongside without moving the report's results among themselves.
+        self.n = sum(1 for e in self.entries if e.source == "report")
         self.normalized = normalized if normalized is not None else normalized_fields(corpus)
 
         # One string holding every entry's fields, and where each field starts.
@@ -278,7 +281,7 @@ class Searcher:
                     self._seg_doc.append(i)
                     self._seg_field.append(f)
             self._doc_len.append(len(text) * w_text + len(heading) * w_heading + len(context) * w_context)
-        self._avg_len = sum(self._doc_len) / max(1, self.n)
+        self._avg_len = sum(self._doc_len[: self.n]) / max(1, self.n)
         self._norm = [K1 * (1 - B + B * length / self._avg_len) for length in self._doc_len]
         self._seg_start: list[int] = []
         pos = 0
@@ -287,6 +290,8 @@ class Searcher:
             pos += len(s) + 1
         self._blob = "\x00".join(segments)
         self._segments = segments
+        own_first = next((k for k, d in enumerate(self._seg_doc) if d >= self.n), len(segments))
+        self._report_end = self._seg_start[own_first] if own_first < len(segments) else len(self._blob)
 
         # Headings, each with the entries under it.
         self._headings: dict[str, list[int]] = {}
@@ -297,8 +302,8 @@ class Searcher:
         # Parts: each scene, the practices, the stories.
         # Sections: the entries under one heading (a scene's 「」 heading, its
         # examples, its suggestions; a practice category; a story section).
-        self._part = Grouping([part_of(e) for e in self.entries], self._doc_len)
-        self._section = Grouping([section_of(e) for e in self.entries], self._doc_len)
+        self._part = Grouping([part_of(e) for e in self.entries[: self.n]], self._doc_len)
+        self._section = Grouping([section_of(e) for e in self.entries[: self.n]], self._doc_len)
 
     # ------------------------------------------------------------------ terms
 
@@ -332,6 +337,10 @@ class Searcher:
                 if normalize(raw[a:b]) == term:
                     return raw[a:b]
         return term
+
+    def df(self, post: dict[int, float]) -> int:
+        """How many of the report's entries a term's postings hold (own entries are not counted)."""
+        return sum(1 for d in post if d < self.n)
 
     def idf(self, df: int) -> float:
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
@@ -544,7 +553,7 @@ class Searcher:
             if (
                 term.role in SKIPPABLE_ROLES
                 and not q.single_word
-                and self._blob.count(term.text)
+                and self._blob.count(term.text, 0, self._report_end)
                 > (common_char if term.role == CHAR else common_kana if term.role == KANA else common)
             ):
                 if term.role in (WORD, GRAM):
@@ -553,7 +562,7 @@ class Searcher:
             post = self.postings(term.text)
             if not post:
                 continue
-            idf = self.idf(len(post))
+            idf = self.idf(self.df(post))
             if term.role in (KANA, STEM):
                 idf = min(idf, GRAMMAR_IDF_CAP)
             is_strong = distinctive(term, idf, len(q.words))
@@ -580,7 +589,9 @@ class Searcher:
         sentence = len(q.words) >= SENTENCE_WORDS
         coverage = {} if sentence else word_coverage(q, hits, self._contains(skipped))
 
-        best = max(scores[d] * coverage.get(d, 1.0) for d in scores)
+        # The best of the report's entries sets the lifts and the floor (an own entry never moves them).
+        report = [scores[d] * coverage.get(d, 1.0) for d in scores if d < self.n]
+        best = max(report or [scores[d] * coverage.get(d, 1.0) for d in scores])
         heading_part = self._heading_lift(q.normalized, best)
         part_part = self._part.lift(part_scores, PART_LIFT * best, PART_FLOOR)
         section_part = self._section.lift(section_scores, SECTION_LIFT * best, SECTION_FLOOR)
@@ -591,8 +602,8 @@ class Searcher:
                 Part.BM25: scores[d],
                 Part.COVERAGE: scores[d] * (coverage.get(d, 1.0) - 1.0),
                 Part.HEADING: heading_part.get(d, 0.0),
-                Part.PART: part_part[self._part.of[d]],
-                Part.SECTION: section_part[self._section.of[d]],
+                Part.PART: part_part[self._part.of[d]] if d < self.n else 0.0,
+                Part.SECTION: section_part[self._section.of[d]] if d < self.n else 0.0,
             }
             p[Part.KIND] = (
                 sum(p.values()) * (SENTENCE_KIND_PRIOR.get(self.entries[d].kind, 1.0) - 1.0)
@@ -601,7 +612,7 @@ class Searcher:
             )
             parts[d] = p
             final[d] = sum(p.values())
-        top = max(final.values())
+        top = max([v for d, v in final.items() if d < self.n] or final.values())
 
         known = self.known_share(q)
         ev = self._evidence(q, hits, has_word, skipped, eligible)
@@ -644,7 +655,7 @@ class Searcher:
     def unit_weight(self, unit: str) -> float:
         """How much a unit of the query weighs as evidence: its rarity in the report
         (a word the report does not have weighs the most)."""
-        return self.idf(len(self.postings(unit)) if len(unit) > 1 or unit in self._blob else 0)
+        return self.idf(self.df(self.postings(unit)) if len(unit) > 1 or unit in self._blob else 0)
 
     def _evidence(
         self,
@@ -746,7 +757,7 @@ class Searcher:
         names a topic the thesaurus marks `near`, or has a word the report uses often."""
         if q.near:
             return True
-        return any(len(u) >= 2 and len(self.postings(u)) >= FIELD_SHARE * self.n for u in q.units)
+        return any(len(u) >= 2 and self.df(self.postings(u)) >= FIELD_SHARE * self.n for u in q.units)
 
     def _corrected(self, q: Query) -> str | None:
         """The query with its unknown words replaced by their closest spellings in the
@@ -959,8 +970,10 @@ class Grouping:
     def score(self, weight: float, post: dict[int, float], scores: list[float]) -> None:
         """Add one term's BM25 over the groups, each group taken as one document."""
         tf = [0.0] * self.size
+        grouped = len(self.of)  # entries past the grouped ones (a team's own) belong to no group
         for d, x in post.items():
-            tf[self.of[d]] += x
+            if d < grouped:
+                tf[self.of[d]] += x
         df = sum(1 for x in tf if x)
         idf = math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
         for g, x in enumerate(tf):

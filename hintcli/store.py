@@ -120,9 +120,14 @@ def cache_key(root: Path, snapshot: dict[str, bytes]) -> str:
     """
     from .corpus import SCHEMA
 
+    from .own import folders
+
     parts = [f"{CACHE_FORMAT}", __version__, json.dumps(SCHEMA), str(root), str(root.resolve())]
+    # The user folders and every file in them (its path: two folders may both hold hints.toml):
+    # adding, editing or removing a file is seen by the next run.
+    parts.append(os.pathsep.join(str(f) for f in folders()))
     for name, data in snapshot.items():
-        parts.append(f"{Path(name).name}:{len(data)}:{zlib.crc32(data):08x}")
+        parts.append(f"{name}:{len(data)}:{zlib.crc32(data):08x}")
     return "|".join(parts)
 
 
@@ -183,14 +188,33 @@ class Loaded:
 
 
 def _build(root: Path, snapshot: dict[str, bytes]) -> Loaded:
+    """The report and its thesaurus from ``snapshot``, and the team's own entries from its user files."""
     from .corpus import load, parse_snapshot
+    from .own import Problem, add_to
     from .search import normalized_fields
     from .thesaurus import load_thesaurus
 
     with parse_snapshot(snapshot):
         corpus = load(root)
         thesaurus = load_thesaurus(*(root / n for n in THESAURUS_FILES))
+    unread = [
+        Problem(name[len(_UNREAD) :], None, why.decode()) for name, why in snapshot.items() if name.startswith(_UNREAD)
+    ]
+    corpus, _ = add_to(corpus, {k: v for k, v in snapshot.items() if not k.startswith(_UNREAD)}, unread)
     return Loaded(corpus, thesaurus, normalized_fields(corpus))
+
+
+# A user file that could not be read is kept in the snapshot under this prefix, with the reason as
+# its bytes: the key then changes when it becomes readable, and the warning is rebuilt with the entry.
+_UNREAD = "\x00unread:"
+
+
+def user_snapshot() -> dict[str, bytes]:
+    from .own import snapshot
+
+    files, problems = snapshot()
+    files.update({f"{_UNREAD}{p.path}": p.message.encode() for p in problems})
+    return files
 
 
 # --------------------------------------------------------------------------- the cache folder
@@ -242,8 +266,11 @@ def own_folder(location: Path, create: bool = True) -> Path | None:
 
 
 def entry_path(folder: Path, root: Path) -> Path:
-    """One entry per data folder (its key inside tells whether it is current)."""
-    return folder / f"{zlib.crc32(str(root).encode('utf-8', 'surrogateescape')):08x}{ENTRY_SUFFIX}"
+    """One entry per data folder and set of user folders (its key inside tells whether it is current)."""
+    from .own import folders
+
+    name = os.pathsep.join([str(root), *(str(f) for f in folders())])
+    return folder / f"{zlib.crc32(name.encode('utf-8', 'surrogateescape')):08x}{ENTRY_SUFFIX}"
 
 
 def _read_ours(path: Path, limit: int) -> bytes:
@@ -368,7 +395,7 @@ def _tidy(folder: Path, keep: Path) -> None:
 @lru_cache(maxsize=1)
 def load_all() -> Loaded:
     root = data_dir()
-    snapshot = read_snapshot(root)
+    snapshot = {**read_snapshot(root), **user_snapshot()}
     location = cache_dir()
     folder = own_folder(location) if location is not None else None
     if folder is None:

@@ -76,8 +76,19 @@ def pages(page: int | None, page_end: int | None = None) -> str:
     return f"p.{page}"
 
 
+OWN_LABEL = "独自のヒント"  # what a team's own entry is called everywhere, never the report's names
+NOTE_LABEL = "メモ"
+
+
+def own_label(entry: Entry) -> str:
+    """独自のヒント（○○市ひきこもり地域支援センター）: an own entry's label, in words in every door."""
+    return f"{OWN_LABEL}（{entry.source}）"
+
+
 def heading_label(entry: Entry) -> str:
     """How an entry's heading is shown: 「…」 for a hint, the category or section otherwise."""
+    if entry.source != "report":
+        return f"「{entry.heading}」" if entry.heading else OWN_LABEL
     if entry.kind == Kind.HINT and entry.heading:
         return f"「{entry.heading}」"
     if entry.kind == Kind.STORY and entry.heading:
@@ -99,8 +110,11 @@ def story_title(corpus: Corpus, entry: Entry) -> str:
 
 
 def location(corpus: Corpus, entry: Entry) -> str:
-    """Where an entry sits in the report, in one line: the part and its page."""
+    """Where an entry sits in the report, in one line: the part and its page (an own entry: its source)."""
     where = pages(entry.page, entry.page_end)
+    if entry.source != "report":
+        in_scene = f"・場面{entry.scene}" if entry.scene is not None else ""
+        return f"{own_label(entry)}{in_scene}"
     if entry.scene is not None:
         scene = corpus.scenes[entry.scene]
         return f"場面{scene.number}「{scene.title}」 {where}"
@@ -136,12 +150,14 @@ class Place(NamedTuple):
 
     def full(self) -> str:
         if self.scene_title is None:
-            return f"{self.lead} {self.pages}"
-        return f"{self.lead}「{self.scene_title}」 {self.pages}"
+            return f"{self.lead} {self.pages}".rstrip()
+        return f"{self.lead}「{self.scene_title}」 {self.pages}".rstrip()
 
 
 def place(corpus: Corpus, entry: Entry) -> Place:
     where = pages(entry.page, entry.page_end)
+    if entry.source != "report":  # grouped apart from the report's pages, named by its source
+        return Place(location(corpus, entry), None, "")
     if entry.scene is not None:
         return Place(f"場面{entry.scene}", corpus.scenes[entry.scene].title, where)
     if entry.kind == Kind.PRACTICE:
@@ -163,27 +179,51 @@ class EntryView(NamedTuple):
     pages: str
     story_title: str  # the story's title for a story's line, else ""
     citation: str  # the report's citation with the entry's pages ("" for text the report does not contain)
+    notes: tuple["Note", ...] = ()  # a team's notes on this report entry, shown under it
 
     @property
     def id(self) -> str:
         return self.entry.id
 
     @property
+    def own(self) -> bool:
+        """A team's own entry, not the report's text."""
+        return self.entry.source != "report"
+
+    @property
     def text(self) -> str:
         return self.entry.text
 
 
+class Note(NamedTuple):
+    """A team's note on a report entry: its own ID, source, text, and who wrote it when."""
+
+    id: str
+    source: str
+    text: str
+    byline: str  # 山田 2026-12-03, or ""
+
+    def label(self) -> str:
+        return f"{NOTE_LABEL}（{self.source}）"
+
+
+def byline(entry: Entry) -> str:
+    return " ".join(x for x in (entry.author, entry.date) if x)
+
+
 def entry_view(corpus: Corpus, entry: Entry) -> EntryView:
     where = pages(entry.page, entry.page_end)
+    own = entry.source != "report"
     return EntryView(
         entry,
-        KIND_LABELS[entry.kind],
+        own_label(entry) if own else KIND_LABELS[entry.kind],
         heading_label(entry),
         location(corpus, entry),
         place(corpus, entry),
         where,
         story_title(corpus, entry),
-        f"{citation(corpus)} {where}".strip() if entry.source == "report" else "",
+        f"{citation(corpus)} {where}".strip() if not own else "",
+        tuple(Note(n.id, n.source, n.text, byline(n)) for n in corpus.notes_on(entry.id)),
     )
 
 
@@ -214,9 +254,10 @@ class SceneView(NamedTuple):
     hints: tuple[HeadingGroup, ...]
     suggestions: tuple[EntryView, ...]
     citation: str
+    own: tuple[EntryView, ...] = ()  # a team's own entries on this scene, in a section after the report's
 
     def items(self) -> tuple[EntryView, ...]:
-        return (*self.examples, *(v for g in self.hints for v in g.entries), *self.suggestions)
+        return (*self.examples, *(v for g in self.hints for v in g.entries), *self.suggestions, *self.own)
 
 
 def scene_view(corpus: Corpus, scene: Scene) -> SceneView:
@@ -230,6 +271,7 @@ def scene_view(corpus: Corpus, scene: Scene) -> SceneView:
         tuple(HeadingGroup(f"「{h}」", _views(corpus, es)) for h, es in scene.headings()),
         _views(corpus, scene.of_kind(Kind.SUGGESTION)),
         citation(corpus),
+        _views(corpus, (e for e in corpus.entries if e.source != "report" and e.scene == scene.number)),
     )
 
 
@@ -257,6 +299,9 @@ class EntryDetail(NamedTuple):
 
 def entry_detail(corpus: Corpus, entry: Entry) -> EntryDetail:
     item = entry_view(corpus, entry)
+    scene_title = corpus.scenes[entry.scene].title if entry.scene is not None else None
+    if item.own:
+        return _own_detail(item, scene_title)
     cite = f"{citation(corpus)} {item.pages}".strip()
     part = part_of(entry)
     # 素材集 is both the kind and the part: named once, never 「素材集（素材集）」.
@@ -265,11 +310,27 @@ def entry_detail(corpus: Corpus, entry: Entry) -> EntryDetail:
         rows.append(DetailRow("区分", f"{entry.section}（{entry.heading}）"))
     rows.append(DetailRow("テーマ", "、".join(entry.themes)))
     rows.append(DetailRow("出典", cite))
-    if entry.source != "report":
-        rows.append(DetailRow("提供元", entry.source))
     rows += [DetailRow("訂正", f"原文「{f.original}」→「{f.corrected}」") for f in entry.fixes]
-    scene_title = corpus.scenes[entry.scene].title if entry.scene is not None else None
+    rows += [DetailRow(n.label(), f"{n.text}（{n.id}{'、' + n.byline if n.byline else ''}）") for n in item.notes]
     return EntryDetail(item, scene_title, tuple(rows), cite, citation(corpus))
+
+
+def _own_detail(item: EntryView, scene_title: str | None) -> EntryDetail:
+    """An own entry: its source, file and author instead of a report page, and no report citation."""
+    e = item.entry
+    rows = [DetailRow("種類", f"{OWN_LABEL}（報告書の本文ではありません）"), DetailRow("提供元", e.source)]
+    if e.scene is not None:
+        rows.append(DetailRow("場面", f"場面{e.scene}「{scene_title}」"))
+    if e.category:
+        rows.append(DetailRow("分類", e.category))
+    if e.note_on:
+        rows.append(DetailRow("対象", f"報告書の {e.note_on} へのメモ"))
+    if e.themes:
+        rows.append(DetailRow("テーマ", "、".join(e.themes)))
+    if byline(e):
+        rows.append(DetailRow("作成", byline(e)))
+    rows.append(DetailRow("ファイル", e.file))
+    return EntryDetail(item, scene_title, tuple(rows), "", "")
 
 
 # --------------------------------------------------------------------------- list

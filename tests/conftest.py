@@ -48,6 +48,8 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Tests never read or write the developer's own cache (~/.cache/hintcli)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        # ... nor the developer's own hints: no user folder unless a test names one.
+        mp.setenv("HINT_USER_DIR", "")
         yield
 
 

@@ -101,6 +101,16 @@ def entry_text(item: v.EntryView, spans: Sequence[tuple[int, int]] = ()) -> Mark
         parts.append(tag('<span class="fix" title="{n}">{m}</span>', n=FIX_NOTE, m=FIX_MARK))
     if e.source != "report":
         parts.append(tag('<span class="source">提供元: {s}（{n}）</span>', s=e.source, n=OWN_NOTE))
+    parts += [
+        tag(
+            '<span class="note-on"><b>{l}:</b> {t}（{id}{b}）</span>',
+            l=n.label(),
+            t=n.text,
+            id=n.id,
+            b=f"、{n.byline}" if n.byline else "",
+        )
+        for n in item.notes
+    ]
     return join(parts)
 
 
@@ -149,6 +159,8 @@ def scene_body(view: v.SceneView, links: bool = True) -> Markup:
     parts += [_box(g.heading, bullets(g.entries, links), Kind.HINT) for g in view.hints]
     if view.suggestions:
         parts.append(_box(KIND_LABELS[Kind.SUGGESTION], bullets(view.suggestions, links), Kind.SUGGESTION))
+    if view.own:
+        parts.append(_box(f"{v.OWN_LABEL}（{OWN_NOTE}）", bullets(view.own, links), "own"))
     parts.append(fixes_note(view.items()))
     return join(parts)
 

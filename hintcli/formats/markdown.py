@@ -68,8 +68,19 @@ def _id_line(item: v.EntryView, place: str | None = None) -> str:
     return f"ID: `{item.id}` ・ {where}"
 
 
+def _notes(item: v.EntryView) -> list[str]:
+    return [
+        f"  - {escape(n.label())}: {escape(n.text)}（`{n.id}`{escape('、' + n.byline) if n.byline else ''}）"
+        for n in item.notes
+    ]
+
+
+def _who(item: v.EntryView) -> str:
+    return f"（{escape(item.entry.source)}）" if item.own else ""
+
+
 def _bullets(items: Iterable[v.EntryView]) -> list[str]:
-    return [f"- {escape(i.entry.text)}（`{i.id}`）" for i in items]
+    return [line for i in items for line in (f"- {escape(i.entry.text)}{_who(i)}（`{i.id}`）", *_notes(i))]
 
 
 def _citation(citation: str, pages: str = "") -> list[str]:
@@ -104,6 +115,7 @@ def _search(view: v.SearchView, today: date) -> list[str]:
             "",
             _quote(r.item),
         ]
+        out += [f"> {line.strip()}" for line in _notes(r.item)]
     for block in view.suggestions:
         out += ["", f"## {escape(block.title)}", "", *_bullets(block.entries)]
     return out + _fixes(view.items()) + _citation(view.citation)
@@ -117,6 +129,8 @@ def _scene(view: v.SceneView) -> list[str]:
         out += ["", f"## {escape(group.heading)}", "", *_bullets(group.entries)]
     if view.suggestions:
         out += ["", f"## {KIND_LABELS['suggestion']}", "", *_bullets(view.suggestions)]
+    if view.own:
+        out += ["", f"## {v.OWN_LABEL}（報告書の本文ではありません）", "", *_bullets(view.own)]
     return out + _fixes(view.items()) + _citation(view.citation, view.pages)
 
 
@@ -160,8 +174,11 @@ def _detail(view: v.EntryDetail) -> list[str]:
         f"> {escape(item.heading)}",
         ">",
         f"> {escape(item.entry.text)}{agency}",
+        *(f"> {line.strip()}" for line in _notes(item)),
         "",
-        f"出典: {escape(view.citation)}（{escape(item.place.full())}、ID `{item.id}`）",
+        f"提供: {escape(item.entry.source)}（{v.OWN_LABEL}。報告書の本文ではありません。ID `{item.id}`）"
+        if item.own
+        else f"出典: {escape(view.citation)}（{escape(item.place.full())}、ID `{item.id}`）",
     ]
 
 

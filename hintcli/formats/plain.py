@@ -34,11 +34,19 @@ def _lines(view: Any) -> list[str]:
 
 def _entry_text(item: v.EntryView) -> str:
     text = item.entry.text.replace("\n", " ")
-    return f"{text}（{item.entry.agency}）" if item.entry.agency else text
+    text = f"{text}（{item.entry.agency}）" if item.entry.agency else text
+    return f"{text}（{item.entry.source}）" if item.own else text
+
+
+def _notes(item: v.EntryView, indent: str = "  ") -> list[str]:
+    return [
+        f"{indent}{n.label()}: {n.text.replace(chr(10), ' ')}（{n.id}{'、' + n.byline if n.byline else ''}）"
+        for n in item.notes
+    ]
 
 
 def _bullets(items: Iterable[v.EntryView]) -> list[str]:
-    return [f"・{_entry_text(i)}（{i.id}）" for i in items]
+    return [line for i in items for line in (f"・{_entry_text(i)}（{i.id}）", *_notes(i))]
 
 
 def _fixes_note(items: Iterable[v.EntryView]) -> list[str]:
@@ -69,6 +77,7 @@ def _search(view: v.SearchView) -> list[str]:
             f"   {_entry_text(r.item)}",
         ]
         out.append(f"   ID: {r.item.id}")
+        out += _notes(r.item, "   ")
         if r.explanation:
             out += [f"   {row.label}: {row.value}" for row in r.explanation.rows]
     for block in view.suggestions:
@@ -84,6 +93,8 @@ def _scene(view: v.SceneView) -> list[str]:
         out += ["", f"【支援のヒント】{group.heading}", *_bullets(group.entries)]
     if view.suggestions:
         out += ["", f"【{KIND_LABELS['suggestion']}】", *_bullets(view.suggestions)]
+    if view.own:
+        out += ["", f"【{v.OWN_LABEL}（報告書の本文ではありません）】", *_bullets(view.own)]
     return out + _fixes_note(view.items()) + _cite(f"{view.citation} {view.pages}")
 
 

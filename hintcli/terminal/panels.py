@@ -49,6 +49,12 @@ def entry_text(item: v.EntryView, spans: Sequence[tuple[int, int]] = (), mark_fi
         text.append(f"（{entry.agency}）", STYLE["dim"])
     if entry.fixes and mark_fixes:
         text.append(FIX_MARK, STYLE["note"])
+    if item.own:  # whose it is, in words: never mistaken for the report's text
+        text.append(f"（{entry.source}）", STYLE["dim"])
+    for note in item.notes:
+        text.append(f"\n{note.label()}: ", STYLE["label"])
+        text.append(note.text)
+        text.append(f"（{note.id}{'、' + note.byline if note.byline else ''}）", STYLE["dim"])
     return text
 
 
@@ -141,6 +147,9 @@ def scene(console: Console, view: v.SceneView) -> None:
         console.print(_panel(_bullets(group.entries, narrow), group.heading, STYLE["hint"]))
     if view.suggestions:
         console.print(suggestions_panel(view.suggestions, narrow))
+    if view.own:
+        title = f"{v.OWN_LABEL}（報告書の本文ではありません）"
+        console.print(_panel(_bullets(view.own, narrow), title, STYLE["story"]))
     fixes_legend(console, view.items())
 
 
