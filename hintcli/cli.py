@@ -176,7 +176,25 @@ def _console(color: str | None, ctx: typer.Context | None = None) -> "Console":
 def _corpus() -> "Corpus":
     from .store import load_corpus
 
-    return load_corpus()
+    corpus = load_corpus()
+    _warn(corpus)
+    return corpus
+
+
+def _warn(corpus: "Corpus") -> None:
+    """One line on stderr for each problem in a team's own files (the file is skipped; the exit code stays)."""
+    if not corpus.warnings:
+        return
+    from .terminal.console import make_console, message
+    from .views import echo
+
+    err = make_console("auto", stderr=True)
+    for line in corpus.warnings:
+        message(
+            err,
+            f"警告: 読み込めなかった独自のヒント（hint check で確認）: {echo(line, limit=400)}",
+            error=False,
+        )
 
 
 def _check_color(value: str | None) -> str | None:
@@ -550,6 +568,15 @@ Kind = Annotated[
         " practice（支援体制） story（素材集）",
     ),
 ]
+SourceFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        metavar="提供元",
+        help="提供元で絞る: report（報告書）、own（独自のヒント）、または提供元の名前",
+        show_default=False,
+    ),
+]
 SceneFilter = Annotated[
     str | None,
     typer.Option(
@@ -625,6 +652,7 @@ def search(
     scene: SceneFilter = None,
     category: Category = None,
     kind: Kind = None,
+    source: SourceFilter = None,
     json: Json = False,
     fmt: FormatOpt = None,
     output: Output = None,
@@ -646,11 +674,17 @@ def search(
     wanted = parse_limit(limit)
     searcher = load_searcher()
     corpus = searcher.corpus
+    _warn(corpus)
     scene_n = lookup.scene(corpus, scene) if scene is not None else None
     kind_v = lookup.kind(kind) if kind is not None else None
     theme = lookup.theme(corpus, category) if category is not None else None
+    source_v = lookup.source(corpus, source) if source is not None else None
     answer = searcher.answer(query, scene=scene_n, themes={theme} if theme else None, kind=kind_v)
-    filters = views.describe_filters(theme, scene_n, kind_v)
+    if source_v is not None:
+        from .own import matches_source
+
+        answer = answer._replace(results=[r for r in answer.results if matches_source(r.entry, source_v)])
+    filters = views.describe_filters(theme, scene_n, kind_v, source_v)
     view = views.search_view(
         corpus,
         query,
@@ -829,6 +863,7 @@ def list_(
     category: Category = None,
     scene: SceneFilter = None,
     kind: Kind = None,
+    source: SourceFilter = None,
     json: Json = False,
     fmt: FormatOpt = None,
     output: Output = None,
@@ -846,8 +881,13 @@ def list_(
     scene_n = lookup.scene(corpus, scene) if scene is not None else None
     kind_v = lookup.kind(kind) if kind is not None else None
     theme = lookup.theme(corpus, category) if category is not None else None
+    source_v = lookup.source(corpus, source) if source is not None else None
     entries = corpus.filter(theme=theme, scene=scene_n, kind=kind_v)
-    filters = views.describe_filters(theme, scene_n, kind_v)
+    if source_v is not None:
+        from .own import matches_source
+
+        entries = [e for e in entries if matches_source(e, source_v)]
+    filters = views.describe_filters(theme, scene_n, kind_v, source_v)
     delivery = _delivery(ctx, fmt, json, output, force, color)
     from .terminal import panels
 
@@ -990,6 +1030,166 @@ def about(
     _deliver(
         ctx, view, _delivery(ctx, fmt, json, output, force, color), lambda c: panels.about(c, view, full=full)
     )
+
+
+@command()
+def add(
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[本文]", help="ヒントの本文（省略すると端末で一つずつたずねます）", show_default=False
+        ),
+    ] = None,
+    scene: Annotated[str | None, typer.Option("--scene", "-s", metavar="番号", help="場面の番号")] = None,
+    heading: Annotated[str | None, typer.Option("--heading", metavar="見出し", help="見出し")] = None,
+    theme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--theme",
+            "-c",
+            metavar="テーマ",
+            help="テーマ（何度でも指定可）",
+            autocompletion=_complete_themes,
+        ),
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", metavar="分類", help="支援体制の分類（番号または名前）")
+    ] = None,
+    about: Annotated[
+        str | None,
+        typer.Option(
+            "--about",
+            metavar="ID",
+            help="報告書の項目へのメモにする（例: s1-h8）",
+            autocompletion=_complete_ids,
+        ),
+    ] = None,
+    author: Annotated[str | None, typer.Option("--author", metavar="名前", help="作成者")] = None,
+) -> None:
+    """独自のヒントを一つ、最初の利用者フォルダに新しいファイルとして書き足す（報告書は変えません）。
+
+    例: hint add "初回の手紙は短く、返事を求めない" --scene 1 --heading 手紙の工夫
+    例: hint add "この家族は父親の退職後に相談に来た" --about s1-h8
+    """
+    import datetime
+
+    from . import own
+    from .output import isatty
+
+    corpus = _corpus()
+    if text is None:
+        if not (isatty(sys.stdin) and isatty(sys.stdout)):
+            raise BadInput('本文を指定してください（例: hint add "本文" --scene 2）')
+        text, scene, heading, theme, about, author = _ask_entry(scene, heading, theme, about, author)
+    fields: dict[str, object] = {"text": text}
+    if heading:
+        fields["heading"] = heading
+    if scene is not None and scene.strip():
+        from . import lookup
+
+        fields["scene"] = lookup.scene(corpus, scene)
+    if category:
+        fields["category"] = category
+    if theme:
+        fields["themes"] = list(theme)
+    if about:
+        from . import lookup
+
+        fields["about"] = lookup.entry(corpus, about).id
+    if author:
+        fields["author"] = author
+    fields["date"] = datetime.date.today().isoformat()
+    try:
+        entry, path = own.add_entry(corpus, fields)
+    except own.NoFolder as exc:
+        raise BadInput(exc.message) from None
+    except ValueError as exc:
+        raise BadInput(f"書き足せません: {shown(str(exc))}") from None
+    except OSError as exc:
+        raise BadInput(
+            f"書き込めません（{exc.strerror or type(exc).__name__}）: {shown(str(exc.filename or ''))}"
+        ) from None
+    from .views import echo
+
+    sys.stdout.write(f"{entry.id}\n")
+    sys.stderr.write(f"hint: 書き足しました: {echo(str(path), limit=400)}（見る: hint show {entry.id}）\n")
+
+
+def _ask_entry(
+    scene: str | None, heading: str | None, theme: list[str] | None, about: str | None, author: str | None
+) -> tuple[str, str | None, str | None, list[str] | None, str | None, str | None]:
+    """Each field in Japanese, at a terminal (Enter leaves an optional one empty)."""
+
+    def ask(label: str, default: str | None = None, required: bool = False) -> str | None:
+        while True:
+            value = typer.prompt(label, default=default or "", show_default=bool(default))
+            if value.strip() or not required:
+                return value.strip() or None
+            sys.stderr.write("hint: 本文は必須です\n")
+
+    text = ask("本文", required=True)
+    assert text is not None
+    heading = ask("見出し（なくてよい）", heading)
+    scene = ask("場面の番号（なくてよい）", scene)
+    themes = ask("テーマ（、で区切る。なくてよい）", "、".join(theme or []))
+    about = ask("報告書の項目へのメモなら、その ID（なくてよい）", about)
+    author = ask("作成者（なくてよい）", author)
+    parsed = [t.strip() for t in re.split(r"[、,]", themes or "") if t.strip()] or None
+    return text, scene, heading, parsed, about, author
+
+
+@command()
+def check(ctx: typer.Context) -> None:
+    """データを確かめる: 報告書のデータと、利用者フォルダの独自のヒントのすべてのファイル。
+
+    問題がなければ終了コード 0、あれば 1 行に 1 件（ファイル:行: 内容）を表示して終了コード 3。
+    例: hint check
+    """
+    from . import own
+    from .store import load_corpus
+
+    corpus = load_corpus()  # the report: a problem there is a DataError (exit 3)
+    problems = own.check(corpus)
+    if problems:
+        for problem in problems:
+            sys.stdout.write(f"{shown_line(str(problem))}\n")
+        sys.stdout.write(f"問題が {len(problems)} 件あります。直すまで、その項目やファイルは読み飛ばします\n")
+        raise typer.Exit(EXIT_DATA)
+    mine = sum(1 for e in corpus.entries if e.source != "report")
+    folders = len(own.folders())
+    sys.stdout.write(f"問題はありません（報告書と独自のヒント {mine} 項目、利用者フォルダ {folders} か所）\n")
+
+
+def shown_line(value: str) -> str:
+    from .views import echo
+
+    return echo(value, limit=2000)
+
+
+@command()
+def paths() -> None:
+    """このツールが読み書きするフォルダ: 同梱データ、利用者フォルダ（書き込めるか）、キャッシュ。
+
+    例: hint paths
+    """
+    from . import own, store
+
+    lines = [f"同梱データ（読むだけ）: {store.data_dir().resolve()}"]
+    sources = own.sources()
+    if not sources:
+        lines.append("利用者フォルダ: なし（HINT_USER_DIR が空です）")
+    for n, source in enumerate(sources, 1):
+        there = "書き込み可" if source.writable else "読むだけ"
+        if not source.path.exists():
+            there = f"まだありません（hint add で作ります、{there}）"
+        first = "・hint add の書き込み先" if n == 1 else ""
+        lines.append(f"利用者フォルダ{n}: {source.path.resolve()}（提供元「{source.name}」、{there}{first}）")
+    location = store.cache_dir()
+    if location is None:
+        lines.append("キャッシュ: 使わない（HINT_CACHE_DIR=off）")
+    else:
+        lines.append(f"キャッシュ: {(location / store.CACHE_FOLDER).resolve()}")
+    sys.stdout.write("".join(f"{shown_line(line)}\n" for line in lines))
 
 
 @command()

@@ -191,3 +191,22 @@ def categories(corpus: Corpus, raw: str) -> list[Category]:
     if found:
         raise Ambiguous("分類", raw, found)
     raise OutOfRange("分類", raw, [g.name for g in groups])
+
+
+def source(corpus: Corpus, raw: str) -> str:
+    """--source: report (報告書), own (独自), or the name of one of the team's sources."""
+    from .text import normalize
+
+    value = _require("提供元", raw)
+    key = normalize(value)
+    if key in (normalize("report"), normalize("報告書")):
+        return "report"
+    if key in (normalize("own"), normalize("独自"), normalize("独自のヒント")):
+        return "own"
+    names = sorted({e.source for e in corpus.entries if e.source != "report"})
+    found = closest(value, {n: [n] for n in names})
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise Ambiguous("提供元", raw, found)
+    raise OutOfRange("提供元", raw, ["report", "own", *names])

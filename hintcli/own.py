@@ -30,6 +30,7 @@ problems returned as one-line warnings (``file:line: problem``); the report
 always loads.
 """
 
+import contextlib
 import os
 import re
 import sys
@@ -187,9 +188,7 @@ def _slug(stem: str) -> str:
     return slug[:40] or "hints"
 
 
-def parse_file(
-    source: Source, path: Path, data: bytes, ctx: _Context
-) -> tuple[list[Entry], list[Problem]]:
+def parse_file(source: Source, path: Path, data: bytes, ctx: _Context) -> tuple[list[Entry], list[Problem]]:
     """One user file's entries; each entry with a problem is left out and the problem returned."""
     import tomllib
 
@@ -200,13 +199,19 @@ def parse_file(
     except ValueError as e:  # a TOMLDecodeError is a ValueError
         message = str(e)
         line = _toml_line(message) if isinstance(e, tomllib.TOMLDecodeError) else None
-        detail = f"TOML の書式に誤りがあります（{message}）" if line is not None or "TOML" in type(e).__name__ else message
+        detail = (
+            f"TOML の書式に誤りがあります（{message}）"
+            if line is not None or "TOML" in type(e).__name__
+            else message
+        )
         return [], [Problem(where, line, detail)]
     lines = _table_lines(text)
     unknown_top = sorted(set(parsed) - {"hint"})
     problems: list[Problem] = []
     if unknown_top:
-        problems.append(Problem(where, None, f"不明な項目 {', '.join(unknown_top)}（項目は [[hint]] に書きます）"))
+        problems.append(
+            Problem(where, None, f"不明な項目 {', '.join(unknown_top)}（項目は [[hint]] に書きます）")
+        )
     raw_entries = parsed.get("hint", [])
     if not isinstance(raw_entries, list):
         return [], [*problems, Problem(where, None, "hint は [[hint]] の並びでなければなりません")]
@@ -243,8 +248,12 @@ def _entry(source: Source, path: Path, raw: Any, index: int, ctx: _Context) -> E
     if text is None:
         raise ValueError("text（本文）がありません")
     scene = raw.get("scene")
-    if scene is not None and (isinstance(scene, bool) or not isinstance(scene, int) or scene not in ctx.corpus.scenes):
-        raise ValueError(f"scene は場面の番号 {min(ctx.corpus.scenes)}～{max(ctx.corpus.scenes)} です（{scene!r}）")
+    if scene is not None and (
+        isinstance(scene, bool) or not isinstance(scene, int) or scene not in ctx.corpus.scenes
+    ):
+        raise ValueError(
+            f"scene は場面の番号 {min(ctx.corpus.scenes)}～{max(ctx.corpus.scenes)} です（{scene!r}）"
+        )
     category = raw.get("category")
     if category is not None:
         key = normalize(str(category))
@@ -255,7 +264,7 @@ def _entry(source: Source, path: Path, raw: Any, index: int, ctx: _Context) -> E
     if isinstance(themes_raw, str):
         themes_raw = [themes_raw]
     if not isinstance(themes_raw, list) or not all(isinstance(t, str) for t in themes_raw):
-        raise ValueError("themes はテーマ名のリストです（例: themes = [\"家族支援\"]）")
+        raise ValueError('themes はテーマ名のリストです（例: themes = ["家族支援"]）')
     themes = []
     for t in themes_raw:
         name = ctx.themes.get(normalize(t))
@@ -315,7 +324,9 @@ def add_to(
             for e in entries:
                 if e.id in seen:
                     other = seen[e.id].file or "報告書"
-                    problems.append(Problem(str(path), None, f"ID「{e.id}」が重複しています（{other} にもあります）"))
+                    problems.append(
+                        Problem(str(path), None, f"ID「{e.id}」が重複しています（{other} にもあります）")
+                    )
                     continue
                 seen[e.id] = e
                 added.append(e)
@@ -333,10 +344,18 @@ def add_to(
     return merged, problems
 
 
+def report_only(corpus: Corpus) -> Corpus:
+    """The corpus without a team's own entries (and their warnings)."""
+    if all(e.source == "report" for e in corpus.entries):
+        return corpus
+    entries = tuple(e for e in corpus.entries if e.source == "report")
+    return Corpus(entries, corpus.scenes, corpus.themes, corpus.sections, corpus.stories, corpus.about)
+
+
 def check(corpus: Corpus) -> list[Problem]:
     """Every problem in every user folder (for `hint check`), reading the files now."""
     files, problems = snapshot()
-    _, found = add_to(corpus, files, problems)
+    _, found = add_to(report_only(corpus), files, problems)
     return found
 
 
@@ -355,3 +374,76 @@ def matches_source(entry: Entry, wanted: str) -> bool:
 
 def source_names(entries: Sequence[Entry]) -> list[str]:
     return sorted({e.source for e in entries if is_own(e)})
+
+
+# --------------------------------------------------------------------------- adding
+
+
+class NoFolder(Exception):
+    """There is no user folder to write to."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _toml_value(value: object) -> str:
+    import json
+
+    if isinstance(value, bool | int):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    # A JSON string is a TOML basic string (the same escapes), Japanese kept as it is.
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def add_entry(corpus: Corpus, fields: Mapping[str, object]) -> tuple[Entry, Path]:
+    """Write one new entry as a new file in the first user folder; return it as loaded, and the file.
+
+    A new file each time, created exclusively: no other file is read for writing,
+    rewritten or replaced. The entry is validated before anything is written
+    (ValueError in Japanese), and the file is read back as `hint` will read it.
+    """
+    import datetime
+    import secrets
+
+    found = folders()
+    if not found:
+        raise NoFolder(
+            "書き込める利用者フォルダがありません（HINT_USER_DIR を設定してください。hint paths で確認できます）"
+        )
+    folder = found[0]
+    source = next(s for s in sources() if s.path == folder)
+    ctx = _context(report_only(corpus))
+    stamp = datetime.date.today().strftime("%y%m%d")
+    for _ in range(20):
+        own_id = f"{stamp}-{secrets.token_hex(2)}"
+        if ID_PREFIX + own_id not in corpus.by_id and not (folder / f"{own_id}.toml").exists():
+            break
+    else:  # pragma: no cover - 65,536 names a day
+        raise ValueError("新しい ID を作れませんでした。もう一度試してください")
+    raw = {"id": own_id, **fields}
+    _entry(source, folder / f"{own_id}.toml", raw, 0, ctx)  # validated: ValueError before any write
+    text = "".join(
+        [
+            "# hint add で作成した独自のヒント（このファイルは自由に直せます）\n",
+            "[[hint]]\n",
+            *(f"{key} = {_toml_value(value)}\n" for key, value in raw.items()),
+        ]
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{own_id}.toml"
+    temp = folder / f".{own_id}.toml.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.link(temp, path)  # fails if the name exists: nothing is ever replaced
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+    loaded, problems = parse_file(source, path, path.read_bytes(), ctx)
+    if problems or len(loaded) != 1:  # pragma: no cover - what we write we can read
+        raise ValueError(str(problems[0]) if problems else "書いたファイルを読み戻せませんでした")
+    return loaded[0], path

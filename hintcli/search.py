@@ -789,7 +789,8 @@ class Searcher:
         taken: dict[int, int] = {}
         while heap:
             negv, d, seen = heapq.heappop(heap)
-            group = self._section.of[d]
+            # An own entry (past the report's) is a section of its own.
+            group = self._section.of[d] if d < self.n else -1 - d
             n = taken.get(group, 0)
             if n != seen:
                 heapq.heappush(heap, (-(kept[d] + (scores[d] - kept[d]) * VARIETY**n), d, n))

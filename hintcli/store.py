@@ -119,7 +119,6 @@ def cache_key(root: Path, snapshot: dict[str, bytes]) -> str:
     because entries record their file's path.
     """
     from .corpus import SCHEMA
-
     from .own import folders
 
     parts = [f"{CACHE_FORMAT}", __version__, json.dumps(SCHEMA), str(root), str(root.resolve())]
@@ -198,7 +197,9 @@ def _build(root: Path, snapshot: dict[str, bytes]) -> Loaded:
         corpus = load(root)
         thesaurus = load_thesaurus(*(root / n for n in THESAURUS_FILES))
     unread = [
-        Problem(name[len(_UNREAD) :], None, why.decode()) for name, why in snapshot.items() if name.startswith(_UNREAD)
+        Problem(name[len(_UNREAD) :], None, why.decode())
+        for name, why in snapshot.items()
+        if name.startswith(_UNREAD)
     ]
     corpus, _ = add_to(corpus, {k: v for k, v in snapshot.items() if not k.startswith(_UNREAD)}, unread)
     return Loaded(corpus, thesaurus, normalized_fields(corpus))

@@ -311,7 +311,9 @@ def entry_detail(corpus: Corpus, entry: Entry) -> EntryDetail:
     rows.append(DetailRow("テーマ", "、".join(entry.themes)))
     rows.append(DetailRow("出典", cite))
     rows += [DetailRow("訂正", f"原文「{f.original}」→「{f.corrected}」") for f in entry.fixes]
-    rows += [DetailRow(n.label(), f"{n.text}（{n.id}{'、' + n.byline if n.byline else ''}）") for n in item.notes]
+    rows += [
+        DetailRow(n.label(), f"{n.text}（{n.id}{'、' + n.byline if n.byline else ''}）") for n in item.notes
+    ]
     return EntryDetail(item, scene_title, tuple(rows), cite, citation(corpus))
 
 
@@ -437,12 +439,15 @@ def entry_list(corpus: Corpus, entries: Sequence[Entry], title: str, note: str =
     )
 
 
-def describe_filters(theme: str | None, scene: int | None, kind: str | None) -> str:
-    """テーマ「家族支援」・場面1・支援のヒント; empty without filters."""
+def describe_filters(
+    theme: str | None, scene: int | None, kind: str | None, source: str | None = None
+) -> str:
+    """テーマ「家族支援」・場面1・支援のヒント・報告書のみ; empty without filters."""
     parts = (
         f"テーマ「{theme}」" if theme else "",
         f"場面{scene}" if scene else "",
         KIND_LABELS[kind] if kind else "",
+        {"report": "報告書のみ", "own": OWN_LABEL, None: ""}.get(source, f"提供元「{source}」"),
     )
     return "・".join(p for p in parts if p)
 

@@ -716,6 +716,9 @@ def test_every_command_is_listed() -> None:
         "practices",
         "story",
         "about",
+        "add",
+        "check",
+        "paths",
         "serve",
         "help",
     }

@@ -126,7 +126,22 @@ def test_help_for_an_unknown_command(invoke: Invoke) -> None:
 
 @pytest.mark.parametrize("columns", ["80", "40"])
 @pytest.mark.parametrize(
-    "name", ["", "search", "scene", "list", "show", "practices", "story", "about", "serve", "help"]
+    "name",
+    [
+        "",
+        "search",
+        "scene",
+        "list",
+        "show",
+        "practices",
+        "story",
+        "about",
+        "add",
+        "check",
+        "paths",
+        "serve",
+        "help",
+    ],
 )
 def test_help_reads_well(invoke: Invoke, columns: str, name: str) -> None:
     result = invoke(*([name] if name else []), "--help", env={"COLUMNS": columns})
