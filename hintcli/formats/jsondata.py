@@ -13,7 +13,7 @@ def entry(item: v.EntryView) -> dict[str, Any]:
     """An entry as every command's JSON shows it."""
     e = item.entry
     story = e.kind == "story"
-    return {
+    data: dict[str, Any] = {
         "id": e.id,
         "kind": str(e.kind),
         "scene": e.scene,
@@ -26,6 +26,13 @@ def entry(item: v.EntryView) -> dict[str, Any]:
         "agency": e.agency,
         "source": e.source,
     }
+    if e.source != "report":  # what an own entry adds; the report's entries keep their shape
+        data.update(author=e.author, date=e.date, category=e.category, about=e.note_on, file=e.file)
+    if item.notes:
+        data["notes"] = [
+            {"id": n.id, "source": n.source, "text": n.text, "byline": n.byline} for n in item.notes
+        ]
+    return data
 
 
 def entries(items: Any) -> list[dict[str, Any]]:
