@@ -15,6 +15,9 @@ installed hintcli into). Prints:
 3. The scale curve: synthetic corpora of 1x, 2x, 5x and 10x the report
    (up to ~2,200 entries), with in-process search time per query and the
    whole-process time of a search, with the cache warm and cold.
+4. A team's own hints: 2,500 generated own entries in a user folder
+   (``HINT_USER_DIR``), start-up against the baseline with the cache warm, and
+   in-process search time.
 
 Child processes run with bytecode caching on (PYTHONDONTWRITEBYTECODE unset),
 as an installed wheel runs; a few warm-up runs fill the caches first.
@@ -52,6 +55,7 @@ QUERIES = [
 
 def child_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["HINT_USER_DIR"] = ""  # the report alone unless a measurement names a user folder
     env.update(extra)
     return env
 
@@ -184,10 +188,79 @@ def scale(runs: int) -> None:
             )
 
 
+# --------------------------------------------------------------------------- a team's own hints
+
+
+def own_hints(folder: Path, count: int) -> int:
+    """``count`` own entries in files of 100, made of the report's clauses reshuffled (with scenes and themes)."""
+    repo = Path(__file__).resolve().parents[1]
+    rnd = random.Random(count)
+    clauses = [
+        c
+        for path in sorted((repo / "data" / "report").glob("scene*.toml"))
+        for line in re.findall(r'(?m)^text = "(.*)"$', path.read_text(encoding="utf-8"))
+        for c in re.split(r"(?<=[、。])", line)
+        if c
+    ]
+    themes = re.findall(r'(?m)^name = "(.*)"$', (repo / "data" / "themes.toml").read_text(encoding="utf-8"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in range(0, count, 100):
+        blocks = []
+        for i in range(f, min(count, f + 100)):
+            text = "".join(rnd.sample(clauses, 3)).replace('"', "")
+            blocks.append(
+                f'[[hint]]\nid = "b{i}"\ntext = "{text}"\nscene = {rnd.randint(1, 6)}\n'
+                f'themes = ["{rnd.choice(themes)}"]\nauthor = "bench"\n'
+            )
+        (folder / f"bench-{f // 100:03d}.toml").write_text("\n".join(blocks), encoding="utf-8")
+    return count
+
+
+def own_scale(runs: int, count: int) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(repo))
+    from hintcli import store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "own"
+        own_hints(folder, count)
+        cache = Path(tmp) / "cache"
+        env = child_env(COLUMNS="100", HINT_USER_DIR=str(folder), HINT_CACHE_DIR=str(cache))
+        commands = {
+            "baseline (import typer, rich, rapidfuzz)": (BASELINE, env),
+            f"hint search {QUERY} (+{count} own)": ([HINT, "search", QUERY], env),
+        }
+        times = interleaved(commands, runs)
+        base = statistics.median(times["baseline (import typer, rich, rapidfuzz)"])
+        os.environ["HINT_USER_DIR"] = str(folder)
+        os.environ["HINT_CACHE_DIR"] = str(cache)
+        store.clear()
+        searcher = store.load_searcher()
+        own = sum(1 for e in searcher.entries if e.source != "report")
+        assert own == count, own
+        per_query = []
+        for q in QUERIES * 3:
+            start = time.perf_counter()
+            searcher.search(q)
+            per_query.append((time.perf_counter() - start) * 1000)
+        print(
+            f"\n## A team's own hints: {own} own entries beside the report's {len(searcher.entries) - own}\n"
+        )
+        print("| command | wall ms | ratio |")
+        print("|---|---:|---:|")
+        for name, ts in times.items():
+            print(f"| {name} | {statistics.median(ts) * 1000:.0f} | {statistics.median(ts) / base:.2f} |")
+        print(
+            f"\nIn-process search: median {statistics.median(per_query):.1f} ms, max {max(per_query):.1f} ms "
+            f"({len(per_query)} searches)"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=21, help="runs of each command (default 21)")
     ap.add_argument("--no-scale", action="store_true", help="skip the scale curve")
+    ap.add_argument("--own", type=int, default=2500, help="own entries for the own-hints run (0: skip it)")
     a = ap.parse_args()
     if not Path(HINT).exists():
         sys.exit(f"{HINT} not found: run this with the Python of the venv hintcli is installed in")
@@ -198,6 +271,8 @@ def main() -> None:
     startup(a.runs)
     if not a.no_scale:
         scale(a.runs)
+    if a.own:
+        own_scale(a.runs, a.own)
 
 
 if __name__ == "__main__":

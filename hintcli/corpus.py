@@ -281,6 +281,41 @@ def _record_values(cls: Any, skip: tuple[str, ...] = ()) -> _Decoder:
     return record
 
 
+def _column_check(tp: Any) -> Callable[[Any], bool] | None:
+    """A cheap test for a whole column of a plain type (str, int, or either or None); None otherwise."""
+    import types
+
+    if tp in (str, int):
+        return lambda v: type(v) is tp
+    args: tuple[Any, ...] = getattr(tp, "__args__", ())
+    if isinstance(tp, types.UnionType) and len(args) == 2 and type(None) in args:
+        inner = next(a for a in args if a is not type(None))
+        if inner in (str, int):
+            return lambda v: v is None or type(v) is inner
+    return None
+
+
+def _records(cls: Any, value: Any) -> list[Any]:
+    """Many records of ``cls`` at once, column by column: the same checks as `_decoder`, without a
+    function call per value for the plain columns (a team's thousands of own entries load fast)."""
+    fields = cls._fields
+    if type(value) is not list or not all(type(r) is list and len(r) == len(fields) for r in value):
+        raise ValueError(f"{cls.__name__} records of the wrong shape")
+    if not value:
+        return []
+    columns: list[Any] = []
+    for name, column in zip(fields, zip(*value, strict=True), strict=True):
+        tp = cls.__annotations__[name]
+        check = _column_check(tp)
+        if check is not None:
+            if not all(map(check, column)):
+                raise ValueError(f"{cls.__name__}.{name} of the wrong type")
+            columns.append(column)
+        else:
+            columns.append(list(map(_decoder(tp), column)))
+    return list(map(cls._make, zip(*columns, strict=True)))
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, tuple):  # records (NamedTuples) and tuples alike become lists
         return [_encode(v) for v in value]
@@ -321,7 +356,7 @@ def from_plain(data: Any) -> Corpus:
             raise ValueError(f"{name} is not a list")
         return [decode(row) for row in value]
 
-    entries: list[Entry] = rows("entries", _decoder(Entry))
+    entries: list[Entry] = _records(Entry, data["entries"])
     scene_values = _record_values(Scene, skip=("entries",))
     scenes: dict[int, Scene] = {}
     for row in rows("scenes", scene_values):

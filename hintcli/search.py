@@ -652,10 +652,20 @@ class Searcher:
 
         return has
 
+    def report_df(self, term: str) -> int:
+        """How many of the report's entries hold ``term`` (its part of the text alone is searched)."""
+        docs = set()
+        find, starts, end = self._blob.find, self._seg_start, self._report_end
+        i = find(term, 0, end)
+        while i != -1:
+            docs.add(self._seg_doc[bisect_right(starts, i) - 1])
+            i = find(term, i + 1, end)
+        return len(docs)
+
     def unit_weight(self, unit: str) -> float:
         """How much a unit of the query weighs as evidence: its rarity in the report
         (a word the report does not have weighs the most)."""
-        return self.idf(self.df(self.postings(unit)) if len(unit) > 1 or unit in self._blob else 0)
+        return self.idf(self.report_df(unit) if len(unit) > 1 or unit in self._blob else 0)
 
     def _evidence(
         self,
@@ -757,7 +767,7 @@ class Searcher:
         names a topic the thesaurus marks `near`, or has a word the report uses often."""
         if q.near:
             return True
-        return any(len(u) >= 2 and self.df(self.postings(u)) >= FIELD_SHARE * self.n for u in q.units)
+        return any(len(u) >= 2 and self.report_df(u) >= FIELD_SHARE * self.n for u in q.units)
 
     def _corrected(self, q: Query) -> str | None:
         """The query with its unknown words replaced by their closest spellings in the
