@@ -285,3 +285,16 @@ def test_own_entries_never_reorder_the_reports_results(texts: list[str], query: 
 def test_views_label_an_own_entry_as_the_teams(team: Path, corpus: Corpus) -> None:
     item = views.entry_view(corpus, corpus.by_id["u_letter"])
     assert item.own and item.citation == "" and "独自のヒント" in item.location
+
+
+def test_the_readme_example_file_loads_without_a_problem(corpus: Corpus, tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", readme, re.S)
+    assert example is not None
+    path = tmp_path / "example.toml"
+    source = own.Source("例", tmp_path, True)
+    entries, problems = own.parse_file(source, path, example.group(1).encode(), own._context(corpus))
+    assert problems == [] and len(entries) == 2
+    assert entries[1].note_on == "s1-h8" and entries[0].id == "u_letter-1"
