@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from hintcli import views
+from hintcli.cli import app
 from hintcli.corpus import Corpus
 from hintcli.terminal import pager
 
@@ -126,22 +127,7 @@ def test_help_for_an_unknown_command(invoke: Invoke) -> None:
 
 @pytest.mark.parametrize("columns", ["80", "40"])
 @pytest.mark.parametrize(
-    "name",
-    [
-        "",
-        "search",
-        "scene",
-        "list",
-        "show",
-        "practices",
-        "story",
-        "about",
-        "add",
-        "check",
-        "paths",
-        "serve",
-        "help",
-    ],
+    "name", ["", *(c.name or c.callback.__name__ for c in app.registered_commands if c.callback)]
 )
 def test_help_reads_well(invoke: Invoke, columns: str, name: str) -> None:
     result = invoke(*([name] if name else []), "--help", env={"COLUMNS": columns})
@@ -293,7 +279,7 @@ def test_completion_in_zsh_and_fish_carries_descriptions(shell: str, corpus: Cor
 def test_completion_loads_neither_search_nor_rich() -> None:
     code = (
         "import os, sys\n"
-        "from hintcli.cli import main\n"
+        "from hintcli.cli import app, main\n"
         "try:\n    main([])\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
     )
