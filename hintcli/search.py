@@ -110,10 +110,9 @@ STRONG_EVIDENCE = 0.5  # share of the query's known weight a strong result's mat
 SENTENCE_EVIDENCE = 0.25  # ... in a query of more than KEYWORD_WORDS units
 KNOWN_MIN = 0.5  # share of the query's weight the report or thesaurus must know for any strong result
 WEAK_KNOWN_MIN = 0.4  # ... for weak results to be shown when none is strong
-FIELD_SHARE = 0.05
-STRONG_FIRST = False  # a word in this share of entries or more is the report's field (本人, 部屋)
-TYPO_MIN_RATIO = 74.0
-SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion  # rapidfuzz score for a spelling to count as a typo of a word
+FIELD_SHARE = 0.05  # a word in this share of entries or more is the report's field (本人, 部屋)
+TYPO_MIN_RATIO = 74.0  # rapidfuzz score for a spelling to count as a typo of a word
+SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion
 
 _KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
 _COUNT_RE = re.compile(r"[0-9〇一二三四五六七八九十百千]+(歳|代|年|回|人|件|日|か月|ヶ月|週|時間)?")
@@ -640,8 +639,6 @@ class Searcher:
                 parts[d][Part.VARIETY] = varied - final[d]
             match = Match.STRONG if d in strong else Match.WEAK
             results.append(Result(self.entries[d], round(varied, 6), found, parts[d], match))
-        if STRONG_FIRST:
-            results.sort(key=lambda r: r.match != Match.STRONG)
         return results
 
     def _contains(self, words: set[str]) -> Callable[[int], set[str]]:
@@ -844,15 +841,6 @@ class Searcher:
                 i = self._blob.find(ch, i + 1)
         ranked = sorted(((c, len(self.postings(c))) for c in found), key=lambda x: (-x[1], x[0]))
         return [(c, n) for c, n in ranked if n >= 2][:limit]
-
-    def suggest(self, query: str, limit: int = 3) -> list[tuple[str, str]]:
-        """`suggestions` as the display pairs the CLI printed before `Answer.suggestions`
-        (("テーマ", "家族支援"), ("場面", "場面6：…")). Kept until the CLI uses `answer`."""
-        label = {"theme": "テーマ", "heading": "見出し", "scene": "場面", "word": "語"}
-        return [
-            (label[s.kind], f"場面{s.scene}：{s.name}" if s.kind == "scene" else s.name)
-            for s in self.suggestions(query, limit)
-        ]
 
     def suggestions(self, query: str, limit: int = 3) -> list[Suggestion]:
         """Did you mean: the report's words, themes, headings and scenes closest to a
