@@ -68,10 +68,26 @@ FLOORS = {
         ("keywords", 0.88, 0.93, 0.91),
         ("situations", 0.73, 0.88, 0.79),
     ],
+    # Written blind in the second round of issue 15 and measured once, after the last change
+    # to search (queries-10: 0.81 / 0.92 / 0.86; queries-11: 0.77 / 0.94 / 0.84); not tuned on.
+    "queries-10.tsv": [
+        ("all", 0.77, 0.89, 0.82),
+        ("keywords", 0.85, 0.90, 0.88),
+        ("situations", 0.71, 0.88, 0.78),
+    ],
+    "queries-11.tsv": [
+        ("all", 0.75, 0.92, 0.82),
+        ("keywords", 0.92, 0.97, 0.95),
+        ("situations", 0.63, 0.88, 0.73),
+    ],
 }
 # Off-topic sets (query, "off", "-"): at least this many find nothing. offtopic-2 was
 # held out (26 of 30 when first measured); offtopic-1 was tuned on (24 of 30).
-OFF_TOPIC_FLOORS = {"offtopic-1.tsv": 23, "offtopic-2.tsv": 25}
+OFF_TOPIC_FLOORS = {
+    "offtopic-1.tsv": 23,
+    "offtopic-2.tsv": 25,
+    "offtopic-3.tsv": 23,
+}  # -3: 24 of 30, held out
 # Topics the report does not treat (query, "notcovered", missing words): at least this
 # many get no strong result, and at least this many name a missing word as unknown.
 NOT_COVERED_FLOOR = (6, 12)
@@ -152,9 +168,12 @@ def test_off_topic_queries_find_nothing(name: str, floor: int) -> None:
     assert len(empty) >= floor, sorted({q for q, _, _ in rows} - set(empty))
 
 
-def test_topics_the_report_does_not_treat_are_not_answered_strongly() -> None:
+@pytest.mark.parametrize(
+    "name", ["notcovered.tsv", "notcovered-2.tsv"]
+)  # -2 held out: 8 weak or empty, 16 named
+def test_topics_the_report_does_not_treat_are_not_answered_strongly(name: str) -> None:
     searcher = store.load_searcher()
-    rows = _rows("notcovered.tsv")
+    rows = _rows(name)
     assert len(rows) >= 20 and all(kind == "notcovered" for _, kind, _ in rows)
     answers = [(searcher.answer(q), missing.split(",")) for q, _, missing in rows]
     weak = sum(not a.covered for a, _ in answers)
