@@ -1178,7 +1178,10 @@ def _closeness(qn: str, name: str) -> float:
         return 0.0
     whole = fuzz.ratio(qn, name)
     # A short name (HP) is found somewhere in most long queries: compared whole only.
-    part = fuzz.partial_ratio(qn, name) if min(len(qn), len(name)) >= 3 else 0.0
+    # So is a Latin word: it is spelled, not written in characters that carry meaning,
+    # and three letters of it (fam in family ~ FAX) say nothing.
+    partial = min(len(qn), len(name)) >= 3 and not (qn.isascii() or name.isascii())
+    part = fuzz.partial_ratio(qn, name) if partial else 0.0
     return max(whole, part * 0.9)
 
 

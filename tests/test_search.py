@@ -431,3 +431,11 @@ def test_a_word_the_thesaurus_knows_is_not_outranked_by_another_sense_of_its_par
     top = searcher.search("生活保護", limit=2)
     assert top and all("保護者" not in r.entry.text for r in top)
     assert any(h.role == Role.EXPANSION for h in top[0].hits)
+
+
+def test_a_latin_word_is_not_offered_a_name_that_shares_three_letters(searcher: Searcher) -> None:
+    # family and FAX share "fa": no 「もしかして」 テーマ「手紙・電話・メール」 for family.
+    assert all("FAX" not in s.name and "メール" not in s.name for s in searcher.answer("family").suggestions)
+    assert searcher.answer("family").results == [] or all(
+        "家族" in r.entry.text for r in searcher.answer("family").results[:3]
+    )
