@@ -70,6 +70,7 @@ W_EXPANSION = 1.0  # a thesaurus phrase
 VARIANT_POWER = 4  # ... × closeness**this, for a variant of a thesaurus word (0.7 → 0.24, 0.9 → 0.66)
 OWN_WORD_FACTOR = 0.5  # ... when the report also has the user's word itself
 W_TYPO = 0.8  # the report's spelling of a mistyped word
+KNOWN_FRAGMENT_FACTOR = 0.5  # the parts of a word the report lacks and the thesaurus knows
 W_PHRASE = 0.2  # a stretch of the query the report also has (燃え尽き, 本人に会えない)
 PHRASE_FREE = 3  # a phrase weighs more for each character beyond this
 # Hiragana is grammar, and a kanji with its first kana (言っ, 来な) is most often an
@@ -370,6 +371,22 @@ class Searcher:
                         via=as_typed(query, x.word),
                     )
                 )
+        # A word the report lacks but the thesaurus knows (生活保護) means what the thesaurus
+        # says; its fragments (保護 of 保護者) are another sense and weigh less.
+        meant = {
+            i
+            for i, w in enumerate(words)
+            if len(w) >= 3
+            and w not in self._blob
+            and any(x.closeness == 1.0 and w in x.word for x in expansions)
+        }
+        if meant:
+            terms = [
+                t._replace(weight=t.weight * KNOWN_FRAGMENT_FACTOR)
+                if t.word in meant and t.role in (GRAM, CHAR)
+                else t
+                for t in terms
+            ]
         known = {x.word for x in expansions}
         for word, fix in self._typos(runs(parted), known):
             if fix not in seen:
@@ -1171,7 +1188,10 @@ def _closeness(qn: str, name: str) -> float:
         return 0.0
     whole = fuzz.ratio(qn, name)
     # A short name (HP) is found somewhere in most long queries: compared whole only.
-    part = fuzz.partial_ratio(qn, name) if min(len(qn), len(name)) >= 3 else 0.0
+    # So is a Latin word: it is spelled, not written in characters that carry meaning,
+    # and three letters of it (fam in family ~ FAX) say nothing.
+    partial = min(len(qn), len(name)) >= 3 and not (qn.isascii() or name.isascii())
+    part = fuzz.partial_ratio(qn, name) if partial else 0.0
     return max(whole, part * 0.9)
 
 

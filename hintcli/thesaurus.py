@@ -218,7 +218,8 @@ def kanji_core(key: str) -> str:
 
 def review(entries: Iterable[ThesaurusEntry], corpus: Corpus) -> list[str]:
     """What the loader does not check, one line each: report words the report does not
-    contain, words that map to themselves, words too short to match safely.
+    contain, words that map to themselves, words too short to match safely, and words
+    of a `near = true` entry (a topic the report does not treat) that the report has.
     (For tests and tools/check_thesaurus.py; too slow for every start.)"""
     fields = [e.text for e in corpus.entries] + [e.heading or "" for e in corpus.entries]
     fields += [e.subheading or "" for e in corpus.entries] + [s.name for s in corpus.stories]
@@ -242,6 +243,14 @@ def review(entries: Iterable[ThesaurusEntry], corpus: Corpus) -> list[str]:
             for w, k in zip(e.words, e.keys, strict=True)
             if len(k) < 2 and not is_kanji(k)
         ]
+        # `near = true` says the report does not treat the words' topic: a word the report
+        # has is a topic it does treat (search would call its own passages weak).
+        if e.near:
+            problems += [
+                f"{where}: near の項目の words の「{w}」が報告書にあります（near は報告書が扱わない話題の語だけに）"
+                for w, k in zip(e.words, e.keys, strict=True)
+                if k in report
+            ]
     return problems
 
 

@@ -16,6 +16,7 @@ from hintcli.search import (
     STRONG_IDF,
     VARIETY,
     W_BIGRAM,
+    Role,
     Searcher,
     Term,
     distinctive,
@@ -420,3 +421,21 @@ def test_suggestion_scenes_keep_the_first_results_scene_then_repeated_ones(searc
     got = suggestion_scenes(results)
     assert got and got[0] == results[0].entry.scene and len(got) <= 2
     assert suggestion_scenes([]) == []
+
+
+def test_a_word_the_thesaurus_knows_is_not_outranked_by_another_sense_of_its_parts(
+    searcher: Searcher,
+) -> None:
+    # 生活保護 is not in the report; the thesaurus gives its words (福祉事務所, 生活困窮 ...).
+    # Its part 保護 is also in 保護者 (a parent), another sense: those hints must not lead.
+    top = searcher.search("生活保護", limit=2)
+    assert top and all("保護者" not in r.entry.text for r in top)
+    assert any(h.role == Role.EXPANSION for h in top[0].hits)
+
+
+def test_a_latin_word_is_not_offered_a_name_that_shares_three_letters(searcher: Searcher) -> None:
+    # family and FAX share "fa": no 「もしかして」 テーマ「手紙・電話・メール」 for family.
+    assert all("FAX" not in s.name and "メール" not in s.name for s in searcher.answer("family").suggestions)
+    assert searcher.answer("family").results == [] or all(
+        "家族" in r.entry.text for r in searcher.answer("family").results[:3]
+    )

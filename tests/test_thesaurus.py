@@ -217,3 +217,12 @@ def test_a_latin_word_matches_only_on_its_own(tmp_path: Path) -> None:
     assert thesaurus.expand(normalize("DVから避難した")) != []
     assert thesaurus.expand(normalize("夫のDV")) != []
     assert thesaurus.expand(normalize("self advocacy")) == []
+
+
+def test_review_names_a_near_word_the_report_has(tmp_path: Path) -> None:
+    # `near = true` marks a topic the report does not treat: 訪問 is one it treats, ゲーム is not.
+    path = write(
+        tmp_path, '[[entry]]\nwords = ["訪問する", "ゲーム依存"]\nreport = ["好きなこと"]\nnear = true\n'
+    )
+    problems = review(load_thesaurus(path).entries, store.load_corpus())
+    assert len(problems) == 1 and "訪問する" in problems[0] and "near" in problems[0]

@@ -4,7 +4,8 @@
 
 Reports words already in data/ (or in another candidate), and, per candidate
 entry, what `hintcli.thesaurus.review` finds: report words the report does not
-contain, words that map to themselves, words too short to match safely.
+contain, words that map to themselves, words too short to match safely, and words
+of a `near = true` entry (a topic the report does not treat) that the report has.
 Exits 1 if anything is wrong.
 """
 
