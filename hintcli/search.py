@@ -90,7 +90,9 @@ SECTION_FLOOR = 0.5
 # than the report's own example situations, the practices or the stories.
 SENTENCE_WORDS = 4
 KEYWORD_WORDS = 2  # a query of this many words or fewer is a keyword query
+FRAME_FACTOR = 0.15  # × the weight of a word of a sentence's frame (面談で、 と母親から連絡があった)
 SENTENCE_KIND_PRIOR = {"example": 0.85, "story": 0.8, "practice": 0.9}
+KEYWORD_KIND_PRIOR = {"example": 0.85}  # a keyword asks for the answer too, not the example situation
 
 COMMON_SHARE = 1.0  # occurrences per entry above which a word (支援) is not scored
 COMMON_CHAR_SHARE = 0.1  # ... and a single kanji of a longer word
@@ -350,12 +352,32 @@ class Searcher:
         # The spaces a user types part words (家族 ねぎらい is 家族 and 労い, not 家族労);
         # normalize drops them, for the thesaurus and headings, which span them.
         parted = "、".join(normalize(part) for part in query[: MAX_QUERY_CHARS * 2].split())[:MAX_QUERY_CHARS]
-        terms, words = query_terms(parted, katakana_words(query[: MAX_QUERY_CHARS * 2]))
+        katakana = katakana_words(query[: MAX_QUERY_CHARS * 2])
+        terms, words = query_terms(parted, katakana)
+        # A situation told as a case report has a frame: where it was told (面談で、) and
+        # who told it (と母親から連絡があった). The frame's words are scored lower, so the
+        # situation inside it decides the ranking; they are no evidence of a match.
+        frame = frame_of(parted) if len(words) >= SENTENCE_WORDS else ""
+        framed: list[str] = []
+        if frame:
+            core = parted
+            for span in frame.split("、"):
+                core = core.replace(span, "、", 1)
+            terms, words = query_terms(core, katakana)
+            more, framed = query_terms(frame, katakana)
+            have = {t.text for t in terms}
+            terms += [
+                t._replace(weight=t.weight * FRAME_FACTOR, word=t.word + len(words))
+                for t in more
+                if t.text not in have
+            ]
+            words += framed
         seen = {t.text for t in terms}
         for phrase in self._phrases(parted[:PHRASE_CHARS]):
             if phrase not in seen:
                 seen.add(phrase)
-                terms.append(Term(phrase, W_PHRASE * max(1, len(phrase) - PHRASE_FREE), PHRASE))
+                weight = W_PHRASE * max(1, len(phrase) - PHRASE_FREE)
+                terms.append(Term(phrase, weight * (FRAME_FACTOR if phrase in frame else 1.0), PHRASE))
         expansions = self.thesaurus.expand(qn)
         for x in expansions:
             if x.key not in seen:
@@ -363,10 +385,14 @@ class Searcher:
                 # The thesaurus is for words the report does not use; where it
                 # also uses the user's own word (講演), that word's match should lead.
                 own = x.word in self._blob
+                in_frame = frame and x.word in frame and x.word not in parted.replace(frame, "")
                 terms.append(
                     Term(
                         x.key,
-                        W_EXPANSION * (OWN_WORD_FACTOR if own else 1.0) * x.closeness**VARIANT_POWER,
+                        W_EXPANSION
+                        * (OWN_WORD_FACTOR if own else 1.0)
+                        * (FRAME_FACTOR if in_frame else 1.0)
+                        * x.closeness**VARIANT_POWER,
                         NEAR if x.near else EXPANSION,
                         via=as_typed(query, x.word),
                     )
@@ -605,11 +631,8 @@ class Searcher:
                 Part.PART: part_part[self._part.of[d]] if d < self.n else 0.0,
                 Part.SECTION: section_part[self._section.of[d]] if d < self.n else 0.0,
             }
-            p[Part.KIND] = (
-                sum(p.values()) * (SENTENCE_KIND_PRIOR.get(self.entries[d].kind, 1.0) - 1.0)
-                if sentence
-                else 0.0
-            )
+            prior = SENTENCE_KIND_PRIOR if sentence else KEYWORD_KIND_PRIOR
+            p[Part.KIND] = sum(p.values()) * (prior.get(self.entries[d].kind, 1.0) - 1.0)
             parts[d] = p
             final[d] = sum(p.values())
         top = max([v for d, v in final.items() if d < self.n] or final.values())
@@ -1038,6 +1061,31 @@ def distinctive(term: Term, idf: float, n_words: int) -> bool:
         # sentence it is too often an everyday one (行きたい, 作り方).
         return single or (n_words <= KEYWORD_WORDS and idf >= STRONG_IDF)
     return single and term.role == KANA and len(term.text) >= 2
+
+
+# Where a case was told (面談で、 家族会で、 係長から、 家族教室の後、), a self-introduction
+# (母親です。), and who told it how (…と母親から連絡があった。 …と話していた。).
+_SETTING_RE = re.compile(r"^[^、。「」はを]{1,14}?[\u3400-\u9fffー](で|から|より|では|の後|のあと|後)、")
+_INTRO_RE = re.compile(r"^[^、。「」]{1,8}です[。、]")
+_TOLD_RE = re.compile(
+    r"と(?:[^「」、。と]{0,10}?(?:から|より|で|に))?"
+    r"(?:話し(?:た|ていた|ている)|話す|言(?:った|う|っている|ってきた|われた)|報告(?:があった|を受けた|された)"
+    r"|連絡(?:があった|がきた|が来た)|相談(?:があった|された|を受けた)|指摘された|聞(?:いた|かれた)"
+    r"|電話があった|話が出た|意見が出た)$"
+)
+
+
+def frame_of(parted: str) -> str:
+    """The frame of a normalized sentence, its spans joined by 、 ("" if it has none)."""
+    spans = []
+    for rx in (_SETTING_RE, _INTRO_RE):
+        m = rx.match(parted)
+        if m:
+            spans.append(m.group(0).rstrip("、。"))
+    m = _TOLD_RE.search(parted.rstrip("。"))
+    if m and m.start() > len(parted) // 3:
+        spans.append(m.group(0).rstrip("。"))
+    return "、".join(spans)
 
 
 def katakana_words(raw: str) -> set[str]:
