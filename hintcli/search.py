@@ -90,6 +90,7 @@ SECTION_FLOOR = 0.5
 # than the report's own example situations, the practices or the stories.
 SENTENCE_WORDS = 4
 KEYWORD_WORDS = 2  # a query of this many words or fewer is a keyword query
+FRAGMENT_FACTOR = 0.5  # × a fragment of a word the thesaurus knows and the report lacks
 FRAME_FACTOR = 0.15  # × the weight of a word of a sentence's frame (面談で、 と母親から連絡があった)
 SENTENCE_KIND_PRIOR = {"example": 0.85, "story": 0.8, "practice": 0.9}
 KEYWORD_KIND_PRIOR = {"example": 0.85}  # a keyword asks for the answer too, not the example situation
@@ -112,10 +113,9 @@ STRONG_EVIDENCE = 0.5  # share of the query's known weight a strong result's mat
 SENTENCE_EVIDENCE = 0.25  # ... in a query of more than KEYWORD_WORDS units
 KNOWN_MIN = 0.5  # share of the query's weight the report or thesaurus must know for any strong result
 WEAK_KNOWN_MIN = 0.4  # ... for weak results to be shown when none is strong
-FIELD_SHARE = 0.05
-STRONG_FIRST = False  # a word in this share of entries or more is the report's field (本人, 部屋)
-TYPO_MIN_RATIO = 74.0
-SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion  # rapidfuzz score for a spelling to count as a typo of a word
+FIELD_SHARE = 0.05  # a word in this share of entries or more is the report's field (本人, 部屋)
+TYPO_MIN_RATIO = 74.0  # rapidfuzz score for a spelling to count as a typo of a word
+SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion
 
 _KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
 _COUNT_RE = re.compile(r"[0-9〇一二三四五六七八九十百千]+(歳|代|年|回|人|件|日|か月|ヶ月|週|時間)?")
@@ -359,8 +359,8 @@ class Searcher:
         # situation inside it decides the ranking; they are no evidence of a match.
         frame = frame_of(parted) if len(words) >= SENTENCE_WORDS else ""
         framed: list[str] = []
+        core = parted
         if frame:
-            core = parted
             for span in frame.split("、"):
                 core = core.replace(span, "、", 1)
             terms, words = query_terms(core, katakana)
@@ -379,13 +379,30 @@ class Searcher:
                 weight = W_PHRASE * max(1, len(phrase) - PHRASE_FREE)
                 terms.append(Term(phrase, weight * (FRAME_FACTOR if phrase in frame else 1.0), PHRASE))
         expansions = self.thesaurus.expand(qn)
+        framed_only = {x.word for x in expansions if frame and x.word in frame and x.word not in core}
+        # A word the report lacks but the thesaurus knows whole (生活保護) is matched by the
+        # report's words for it; its fragments are mostly other words' (保護 of 保護者).
+        known_whole = {
+            i
+            for x in expansions
+            if x.closeness == 1.0 and not x.near and x.word not in self._blob
+            for i, w in enumerate(words)
+            if len(w) >= 2 and w in x.word and w not in self._blob
+        }
+        if known_whole:
+            terms = [
+                t._replace(weight=t.weight * FRAGMENT_FACTOR)
+                if t.word in known_whole and t.role in (GRAM, CHAR, KGRAM)
+                else t
+                for t in terms
+            ]
         for x in expansions:
             if x.key not in seen:
                 seen.add(x.key)
                 # The thesaurus is for words the report does not use; where it
                 # also uses the user's own word (講演), that word's match should lead.
                 own = x.word in self._blob
-                in_frame = frame and x.word in frame and x.word not in parted.replace(frame, "")
+                in_frame = x.word in framed_only
                 terms.append(
                     Term(
                         x.key,
@@ -416,8 +433,16 @@ class Searcher:
         if not units:
             stems = {t.word: t.text for t in terms if t.role == STEM}
             units = [stems.get(i, w) for i, w in enumerate(words) if len(words) == 1 or i in stems]
+        if framed:
+            core_words = set(words[: len(words) - len(framed)])
+            units = [u for u in units if u in core_words] or units
         for x in expansions:
-            if x.closeness < 1.0 or x.word not in parted or any(x.word in u for u in units):
+            if (
+                x.closeness < 1.0
+                or x.word not in parted
+                or x.word in framed_only
+                or any(x.word in u for u in units)
+            ):
                 continue
             units = [u for u in units if u not in x.word] + [x.word]  # 死 → 死にたい
         near = tuple(sorted({x.word for x in expansions if x.near}))
@@ -663,8 +688,6 @@ class Searcher:
                 parts[d][Part.VARIETY] = varied - final[d]
             match = Match.STRONG if d in strong else Match.WEAK
             results.append(Result(self.entries[d], round(varied, 6), found, parts[d], match))
-        if STRONG_FIRST:
-            results.sort(key=lambda r: r.match != Match.STRONG)
         return results
 
     def _contains(self, words: set[str]) -> Callable[[int], set[str]]:
@@ -1063,9 +1086,10 @@ def distinctive(term: Term, idf: float, n_words: int) -> bool:
     return single and term.role == KANA and len(term.text) >= 2
 
 
-# Where a case was told (面談で、 家族会で、 係長から、 家族教室の後、), a self-introduction
-# (母親です。), and who told it how (…と母親から連絡があった。 …と話していた。).
-_SETTING_RE = re.compile(r"^[^、。「」はを]{1,14}?[\u3400-\u9fffー](で|から|より|では|の後|のあと|後)、")
+# Where a case was told (面談で、 家族会で、 家族教室の後、), a self-introduction (母親です。),
+# and who told it how (…と母親から連絡があった。 …と話していた。). A leading 「Xから、」 is
+# not a frame: who brought a case (近所の人から、民生委員から、) is often the situation.
+_SETTING_RE = re.compile(r"^[^、。「」はを]{1,14}?[\u3400-\u9fffー](で|では|の後|のあと|後)、")
 _INTRO_RE = re.compile(r"^[^、。「」]{1,8}です[。、]")
 _TOLD_RE = re.compile(
     r"と(?:[^「」、。と]{0,10}?(?:から|より|で|に))?"

@@ -19,6 +19,7 @@ from hintcli.search import (
     Searcher,
     Term,
     distinctive,
+    frame_of,
     heading_path,
     heading_similarity,
     katakana_words,
@@ -420,3 +421,45 @@ def test_suggestion_scenes_keep_the_first_results_scene_then_repeated_ones(searc
     got = suggestion_scenes(results)
     assert got and got[0] == results[0].entry.scene and len(got) <= 2
     assert suggestion_scenes([]) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "frame"),
+    [
+        ("面談で、母親が「この子が家にいるのは私の育て方のせい」と自分を責めた。", "面談で"),
+        ("ケース会議で、本人が居場所を休んでいると報告があった。", "けーす会議で、と報告があった"),
+        ("母親です。息子が部屋にこもって3年になります", "母親です"),
+        ("青年が再び家から出なくなったと母親から連絡があった。", "と母親から連絡があった"),
+    ],
+)
+def test_a_case_reports_frame_is_found(query: str, frame: str) -> None:
+    assert frame_of(normalize(query)) == frame
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "夫がリストラされてからずっと家にいて、人と話さなくなった",  # talking is the situation
+        "親は介護が必要で、家は家賃も滞納している",  # 必要で is no setting
+        "一度電話で相談があったきり、その家族と連絡が取れなくなってしまった",
+    ],
+)
+def test_words_of_the_situation_are_no_frame(query: str) -> None:
+    assert frame_of(normalize(query)) == ""
+
+
+def test_frame_words_weigh_less_and_are_no_evidence(searcher: Searcher) -> None:
+    q = searcher.parse(
+        "面談で、母親が「この子が家にいるのは私の育て方のせい」と自分を責め、涙ながらに話した。"
+    )
+    weight = {t.text: t.weight for t in q.terms}
+    assert weight["面談"] < 0.5 * weight["母親"]
+    assert "面談" not in q.units and "母親" in q.units
+
+
+def test_a_word_the_thesaurus_knows_whole_is_not_matched_by_another_words_fragment(
+    searcher: Searcher,
+) -> None:
+    # 生活保護 is not in the report: 保護 is 保護者's; the thesaurus gives 生活困窮.
+    top = searcher.search("生活保護", limit=1)
+    assert top and "生活困窮" in normalize(top[0].entry.text)
