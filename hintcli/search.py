@@ -113,6 +113,7 @@ STRONG_EVIDENCE = 0.5  # share of the query's known weight a strong result's mat
 SENTENCE_EVIDENCE = 0.25  # ... in a query of more than KEYWORD_WORDS units
 KNOWN_MIN = 0.5  # share of the query's weight the report or thesaurus must know for any strong result
 WEAK_KNOWN_MIN = 0.4  # ... for weak results to be shown when none is strong
+FIELD_PAIR_DF = 2  # ... or two of its words each in this many entries or more
 FIELD_SHARE = 0.05  # a word in this share of entries or more is the report's field (本人, 部屋)
 TYPO_MIN_RATIO = 74.0  # rapidfuzz score for a spelling to count as a typo of a word
 SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion
@@ -803,7 +804,8 @@ class Searcher:
         names a topic the thesaurus marks `near`, or has a word the report uses often."""
         if q.near:
             return True
-        return any(len(u) >= 2 and self.df(self.postings(u)) >= FIELD_SHARE * self.n for u in q.units)
+        dfs = [self.df(self.postings(u)) for u in q.units if len(u) >= 2]
+        return any(df >= FIELD_SHARE * self.n for df in dfs) or sum(df >= FIELD_PAIR_DF for df in dfs) >= 2
 
     def _corrected(self, q: Query) -> str | None:
         """The query with its unknown words replaced by their closest spellings in the

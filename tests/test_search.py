@@ -463,3 +463,12 @@ def test_a_word_the_thesaurus_knows_whole_is_not_matched_by_another_words_fragme
     # 生活保護 is not in the report: 保護 is 保護者's; the thesaurus gives 生活困窮.
     top = searcher.search("生活保護", limit=1)
     assert top and "生活困窮" in normalize(top[0].entry.text)
+
+
+def test_a_sentence_with_two_of_the_reports_words_is_in_its_field(searcher: Searcher) -> None:
+    # No entry answers it strongly (発達の特性 and 他の利用者 are the thesaurus's), but 何度
+    # and 受診 are the report's words: the nearest passages are shown, marked weak if so.
+    q = "グループ活動で他の利用者と何度もぶつかる子がいる。発達の特性がありそうだが受診はしていない"
+    assert searcher.search(q)
+    # Two everyday words the report happens to have once are not enough.
+    assert not searcher.search("明日の天気予報")
