@@ -883,15 +883,6 @@ class Searcher:
         ranked = sorted(((c, len(self.postings(c))) for c in found), key=lambda x: (-x[1], x[0]))
         return [(c, n) for c, n in ranked if n >= 2][:limit]
 
-    def suggest(self, query: str, limit: int = 3) -> list[tuple[str, str]]:
-        """`suggestions` as the display pairs the CLI printed before `Answer.suggestions`
-        (("テーマ", "家族支援"), ("場面", "場面6：…")). Kept until the CLI uses `answer`."""
-        label = {"theme": "テーマ", "heading": "見出し", "scene": "場面", "word": "語"}
-        return [
-            (label[s.kind], f"場面{s.scene}：{s.name}" if s.kind == "scene" else s.name)
-            for s in self.suggestions(query, limit)
-        ]
-
     def suggestions(self, query: str, limit: int = 3) -> list[Suggestion]:
         """Did you mean: the report's words, themes, headings and scenes closest to a
         query that found nothing (a word one kanji away first: 訪門 → 訪問)."""
