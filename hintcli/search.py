@@ -446,7 +446,7 @@ class Searcher:
             ):
                 continue
             units = [u for u in units if u not in x.word] + [x.word]  # 死 → 死にたい
-        near = tuple(sorted({x.word for x in expansions if x.near}))
+        near = tuple(sorted({x.word for x in expansions if x.near} | set(self.thesaurus.near_words(qn))))
         return Query(query, qn, tuple(terms), tuple(words), len(words) == 1, tuple(units), near)
 
     def _phrases(self, qn: str) -> list[str]:
@@ -665,7 +665,9 @@ class Searcher:
 
         known = self.known_share(q)
         ev = self._evidence(q, hits, has_word, skipped, eligible)
-        least = STRONG_EVIDENCE if len(q.units) <= KEYWORD_WORDS else SENTENCE_EVIDENCE
+        # A query naming a topic the report does not treat (`near`) needs most of its weight
+        # matched, sentence or not: the rest of it is only the setting of that topic.
+        least = STRONG_EVIDENCE if len(q.units) <= KEYWORD_WORDS or q.near else SENTENCE_EVIDENCE
         strong = {d for d in eligible if known >= KNOWN_MIN and ev.get(d, 0.0) >= least}
         if not strong and not (q.near or (known >= WEAK_KNOWN_MIN and self._in_field(q))):
             return []
@@ -723,7 +725,9 @@ class Searcher:
         units = list(q.units)
         if not units:
             return {}
-        weights = [self.unit_weight(u) if self.is_known(u, q) else 0.0 for u in units]
+        # A topic the report does not treat (a `near` word: 相続, いじめ) weighs in the query's
+        # whole and is covered by nothing: what the report has beside it is only nearby.
+        weights = [self.unit_weight(u) if self.is_known(u, q) or u in q.near else 0.0 for u in units]
         total = sum(weights)
         unit_of_word = {i: units.index(w) for i, w in enumerate(q.words) if w in units}
         has = self._contains(skipped)

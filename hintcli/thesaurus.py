@@ -95,6 +95,21 @@ class Thesaurus:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def near_words(self, normalized_query: str) -> list[str]:
+        """The words of `near` entries (topics the report does not treat) in the query,
+        even where another entry already brought their report words."""
+        out = []
+        for i in sorted(self.near):
+            query = normalized_query
+            for phrase in self.unless[i]:
+                query = query.replace(phrase, "\x00")
+            out += [
+                key
+                for key in self.keys[i]
+                if key in query and (not key.isascii() or _has_latin_word(query, key))
+            ]
+        return out
+
     def expand(self, normalized_query: str) -> list[Expansion]:
         """Report words for every thesaurus word the query contains, each once.
 

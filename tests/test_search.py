@@ -472,3 +472,17 @@ def test_a_sentence_with_two_of_the_reports_words_is_in_its_field(searcher: Sear
     assert searcher.search(q)
     # Two everyday words the report happens to have once are not enough.
     assert not searcher.search("明日の天気予報")
+
+
+def test_a_topic_the_report_does_not_treat_is_named_even_when_another_word_brought_its_report_words(
+    searcher: Searcher,
+) -> None:
+    # 親が亡くな brings 経済的基盤 and 親が高齢, which the near entry of 相続 gives too.
+    a = searcher.answer("親が亡くなった後の相続や財産管理")
+    assert "相続" in a.unknown
+    assert not a.covered  # 相続 weighs in the query and nothing covers it
+
+
+def test_a_sentence_naming_a_topic_the_report_does_not_treat_is_not_covered(searcher: Searcher) -> None:
+    a = searcher.answer("学校でいじめを受けた経験がある本人")
+    assert a.results and not a.covered and "いじめ" in a.unknown
