@@ -70,7 +70,6 @@ W_EXPANSION = 1.0  # a thesaurus phrase
 VARIANT_POWER = 4  # ... × closeness**this, for a variant of a thesaurus word (0.7 → 0.24, 0.9 → 0.66)
 OWN_WORD_FACTOR = 0.5  # ... when the report also has the user's word itself
 W_TYPO = 0.8  # the report's spelling of a mistyped word
-KNOWN_FRAGMENT_FACTOR = 0.5  # the parts of a word the report lacks and the thesaurus knows
 W_PHRASE = 0.2  # a stretch of the query the report also has (燃え尽き, 本人に会えない)
 PHRASE_FREE = 3  # a phrase weighs more for each character beyond this
 # Hiragana is grammar, and a kanji with its first kana (言っ, 来な) is most often an
@@ -91,7 +90,10 @@ SECTION_FLOOR = 0.5
 # than the report's own example situations, the practices or the stories.
 SENTENCE_WORDS = 4
 KEYWORD_WORDS = 2  # a query of this many words or fewer is a keyword query
+FRAGMENT_FACTOR = 0.5  # × a fragment of a word the thesaurus knows and the report lacks
+FRAME_FACTOR = 0.15  # × the weight of a word of a sentence's frame (面談で、 と母親から連絡があった)
 SENTENCE_KIND_PRIOR = {"example": 0.85, "story": 0.8, "practice": 0.9}
+KEYWORD_KIND_PRIOR = {"example": 0.85}  # a keyword asks for the answer too, not the example situation
 
 COMMON_SHARE = 1.0  # occurrences per entry above which a word (支援) is not scored
 COMMON_CHAR_SHARE = 0.1  # ... and a single kanji of a longer word
@@ -111,6 +113,7 @@ STRONG_EVIDENCE = 0.5  # share of the query's known weight a strong result's mat
 SENTENCE_EVIDENCE = 0.25  # ... in a query of more than KEYWORD_WORDS units
 KNOWN_MIN = 0.5  # share of the query's weight the report or thesaurus must know for any strong result
 WEAK_KNOWN_MIN = 0.4  # ... for weak results to be shown when none is strong
+FIELD_PAIR_DF = 2  # ... or two of its words each in this many entries or more
 FIELD_SHARE = 0.05  # a word in this share of entries or more is the report's field (本人, 部屋)
 TYPO_MIN_RATIO = 74.0  # rapidfuzz score for a spelling to count as a typo of a word
 SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion
@@ -350,43 +353,68 @@ class Searcher:
         # The spaces a user types part words (家族 ねぎらい is 家族 and 労い, not 家族労);
         # normalize drops them, for the thesaurus and headings, which span them.
         parted = "、".join(normalize(part) for part in query[: MAX_QUERY_CHARS * 2].split())[:MAX_QUERY_CHARS]
-        terms, words = query_terms(parted, katakana_words(query[: MAX_QUERY_CHARS * 2]))
+        katakana = katakana_words(query[: MAX_QUERY_CHARS * 2])
+        terms, words = query_terms(parted, katakana)
+        # A situation told as a case report has a frame: where it was told (面談で、) and
+        # who told it (と母親から連絡があった). The frame's words are scored lower, so the
+        # situation inside it decides the ranking; they are no evidence of a match.
+        frame = frame_of(parted) if len(words) >= SENTENCE_WORDS else ""
+        framed: list[str] = []
+        core = parted
+        if frame:
+            for span in frame.split("、"):
+                core = core.replace(span, "、", 1)
+            terms, words = query_terms(core, katakana)
+            more, framed = query_terms(frame, katakana)
+            have = {t.text for t in terms}
+            terms += [
+                t._replace(weight=t.weight * FRAME_FACTOR, word=t.word + len(words))
+                for t in more
+                if t.text not in have
+            ]
+            words += framed
         seen = {t.text for t in terms}
         for phrase in self._phrases(parted[:PHRASE_CHARS]):
             if phrase not in seen:
                 seen.add(phrase)
-                terms.append(Term(phrase, W_PHRASE * max(1, len(phrase) - PHRASE_FREE), PHRASE))
+                weight = W_PHRASE * max(1, len(phrase) - PHRASE_FREE)
+                terms.append(Term(phrase, weight * (FRAME_FACTOR if phrase in frame else 1.0), PHRASE))
         expansions = self.thesaurus.expand(qn)
+        framed_only = {x.word for x in expansions if frame and x.word in frame and x.word not in core}
+        # A word the report lacks but the thesaurus knows whole (生活保護) is matched by the
+        # report's words for it; its fragments are mostly other words' (保護 of 保護者).
+        known_whole = {
+            i
+            for x in expansions
+            if x.closeness == 1.0 and not x.near and x.word not in self._blob
+            for i, w in enumerate(words)
+            if len(w) >= 2 and w in x.word and w not in self._blob
+        }
+        if known_whole:
+            terms = [
+                t._replace(weight=t.weight * FRAGMENT_FACTOR)
+                if t.word in known_whole and t.role in (GRAM, CHAR, KGRAM)
+                else t
+                for t in terms
+            ]
         for x in expansions:
             if x.key not in seen:
                 seen.add(x.key)
                 # The thesaurus is for words the report does not use; where it
                 # also uses the user's own word (講演), that word's match should lead.
                 own = x.word in self._blob
+                in_frame = x.word in framed_only
                 terms.append(
                     Term(
                         x.key,
-                        W_EXPANSION * (OWN_WORD_FACTOR if own else 1.0) * x.closeness**VARIANT_POWER,
+                        W_EXPANSION
+                        * (OWN_WORD_FACTOR if own else 1.0)
+                        * (FRAME_FACTOR if in_frame else 1.0)
+                        * x.closeness**VARIANT_POWER,
                         NEAR if x.near else EXPANSION,
                         via=as_typed(query, x.word),
                     )
                 )
-        # A word the report lacks but the thesaurus knows (生活保護) means what the thesaurus
-        # says; its fragments (保護 of 保護者) are another sense and weigh less.
-        meant = {
-            i
-            for i, w in enumerate(words)
-            if len(w) >= 3
-            and w not in self._blob
-            and any(x.closeness == 1.0 and w in x.word for x in expansions)
-        }
-        if meant:
-            terms = [
-                t._replace(weight=t.weight * KNOWN_FRAGMENT_FACTOR)
-                if t.word in meant and t.role in (GRAM, CHAR)
-                else t
-                for t in terms
-            ]
         known = {x.word for x in expansions}
         for word, fix in self._typos(runs(parted), known):
             if fix not in seen:
@@ -406,11 +434,19 @@ class Searcher:
         if not units:
             stems = {t.word: t.text for t in terms if t.role == STEM}
             units = [stems.get(i, w) for i, w in enumerate(words) if len(words) == 1 or i in stems]
+        if framed:
+            core_words = set(words[: len(words) - len(framed)])
+            units = [u for u in units if u in core_words] or units
         for x in expansions:
-            if x.closeness < 1.0 or x.word not in parted or any(x.word in u for u in units):
+            if (
+                x.closeness < 1.0
+                or x.word not in parted
+                or x.word in framed_only
+                or any(x.word in u for u in units)
+            ):
                 continue
             units = [u for u in units if u not in x.word] + [x.word]  # 死 → 死にたい
-        near = tuple(sorted({x.word for x in expansions if x.near}))
+        near = tuple(sorted({x.word for x in expansions if x.near} | set(self.thesaurus.near_words(qn))))
         return Query(query, qn, tuple(terms), tuple(words), len(words) == 1, tuple(units), near)
 
     def _phrases(self, qn: str) -> list[str]:
@@ -621,18 +657,17 @@ class Searcher:
                 Part.PART: part_part[self._part.of[d]] if d < self.n else 0.0,
                 Part.SECTION: section_part[self._section.of[d]] if d < self.n else 0.0,
             }
-            p[Part.KIND] = (
-                sum(p.values()) * (SENTENCE_KIND_PRIOR.get(self.entries[d].kind, 1.0) - 1.0)
-                if sentence
-                else 0.0
-            )
+            prior = SENTENCE_KIND_PRIOR if sentence else KEYWORD_KIND_PRIOR
+            p[Part.KIND] = sum(p.values()) * (prior.get(self.entries[d].kind, 1.0) - 1.0)
             parts[d] = p
             final[d] = sum(p.values())
         top = max([v for d, v in final.items() if d < self.n] or final.values())
 
         known = self.known_share(q)
         ev = self._evidence(q, hits, has_word, skipped, eligible)
-        least = STRONG_EVIDENCE if len(q.units) <= KEYWORD_WORDS else SENTENCE_EVIDENCE
+        # A query naming a topic the report does not treat (`near`) needs most of its weight
+        # matched, sentence or not: the rest of it is only the setting of that topic.
+        least = STRONG_EVIDENCE if len(q.units) <= KEYWORD_WORDS or q.near else SENTENCE_EVIDENCE
         strong = {d for d in eligible if known >= KNOWN_MIN and ev.get(d, 0.0) >= least}
         if not strong and not (q.near or (known >= WEAK_KNOWN_MIN and self._in_field(q))):
             return []
@@ -666,20 +701,10 @@ class Searcher:
 
         return has
 
-    def report_df(self, term: str) -> int:
-        """How many of the report's entries hold ``term`` (its part of the text alone is searched)."""
-        docs = set()
-        find, starts, end = self._blob.find, self._seg_start, self._report_end
-        i = find(term, 0, end)
-        while i != -1:
-            docs.add(self._seg_doc[bisect_right(starts, i) - 1])
-            i = find(term, i + 1, end)
-        return len(docs)
-
     def unit_weight(self, unit: str) -> float:
         """How much a unit of the query weighs as evidence: its rarity in the report
         (a word the report does not have weighs the most)."""
-        return self.idf(self.report_df(unit) if len(unit) > 1 or unit in self._blob else 0)
+        return self.idf(self.df(self.postings(unit)) if len(unit) > 1 or unit in self._blob else 0)
 
     def _evidence(
         self,
@@ -700,7 +725,9 @@ class Searcher:
         units = list(q.units)
         if not units:
             return {}
-        weights = [self.unit_weight(u) if self.is_known(u, q) else 0.0 for u in units]
+        # A topic the report does not treat (a `near` word: 相続, いじめ) weighs in the query's
+        # whole and is covered by nothing: what the report has beside it is only nearby.
+        weights = [self.unit_weight(u) if self.is_known(u, q) or u in q.near else 0.0 for u in units]
         total = sum(weights)
         unit_of_word = {i: units.index(w) for i, w in enumerate(q.words) if w in units}
         has = self._contains(skipped)
@@ -781,7 +808,8 @@ class Searcher:
         names a topic the thesaurus marks `near`, or has a word the report uses often."""
         if q.near:
             return True
-        return any(len(u) >= 2 and self.report_df(u) >= FIELD_SHARE * self.n for u in q.units)
+        dfs = [self.df(self.postings(u)) for u in q.units if len(u) >= 2]
+        return any(df >= FIELD_SHARE * self.n for df in dfs) or sum(df >= FIELD_PAIR_DF for df in dfs) >= 2
 
     def _corrected(self, q: Query) -> str | None:
         """The query with its unknown words replaced by their closest spellings in the
@@ -1053,6 +1081,32 @@ def distinctive(term: Term, idf: float, n_words: int) -> bool:
         # sentence it is too often an everyday one (行きたい, 作り方).
         return single or (n_words <= KEYWORD_WORDS and idf >= STRONG_IDF)
     return single and term.role == KANA and len(term.text) >= 2
+
+
+# Where a case was told (面談で、 家族会で、 家族教室の後、), a self-introduction (母親です。),
+# and who told it how (…と母親から連絡があった。 …と話していた。). A leading 「Xから、」 is
+# not a frame: who brought a case (近所の人から、民生委員から、) is often the situation.
+_SETTING_RE = re.compile(r"^[^、。「」はを]{1,14}?[\u3400-\u9fffー](で|では|の後|のあと|後)、")
+_INTRO_RE = re.compile(r"^[^、。「」]{1,8}です[。、]")
+_TOLD_RE = re.compile(
+    r"と(?:[^「」、。と]{0,10}?(?:から|より|で|に))?"
+    r"(?:話し(?:た|ていた|ている)|話す|言(?:った|う|っている|ってきた|われた)|報告(?:があった|を受けた|された)"
+    r"|連絡(?:があった|がきた|が来た)|相談(?:があった|された|を受けた)|指摘された|聞(?:いた|かれた)"
+    r"|電話があった|話が出た|意見が出た)$"
+)
+
+
+def frame_of(parted: str) -> str:
+    """The frame of a normalized sentence, its spans joined by 、 ("" if it has none)."""
+    spans = []
+    for rx in (_SETTING_RE, _INTRO_RE):
+        m = rx.match(parted)
+        if m:
+            spans.append(m.group(0).rstrip("、。"))
+    m = _TOLD_RE.search(parted.rstrip("。"))
+    if m and m.start() > len(parted) // 3:
+        spans.append(m.group(0).rstrip("。"))
+    return "、".join(spans)
 
 
 def katakana_words(raw: str) -> set[str]:

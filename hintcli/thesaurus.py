@@ -13,6 +13,7 @@ report words join the query with a lower weight (see search.py).
 
 # No `from __future__ import annotations`: NamedTuple turns string annotations
 # into ForwardRefs by compiling each one, which every start paid for.
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -36,6 +37,20 @@ class Expansion(NamedTuple):
 # (particles, inflections) may differ, the content may not (父親が失業 is no variant
 # of 父親が「本人…).
 FUZZY_MIN = 70.0
+# A word with a particle inside (ゴールが見えな) also counts, at this closeness, where the
+# query has other particles there, or none (see `fold_particles`).
+PARTICLE_CLOSENESS = 0.9
+FOLDED_MIN = 3
+_PARTICLE_CHARS = "がのをにはでとへもか"
+_PARTICLES = str.maketrans("", "", _PARTICLE_CHARS)
+_ANY = f"[{_PARTICLE_CHARS}]*"
+_ONE_OR_MORE = f"[{_PARTICLE_CHARS}]+"
+
+
+def fold_particles(text: str) -> str:
+    """A normalized text with the kana that are particles left out (ゴールか見えな and
+    ゴールが見えな are both ごーる見えな); kana words lose them too, on both sides alike."""
+    return text.translate(_PARTICLES)
 
 
 class ThesaurusEntry(NamedTuple):
@@ -80,6 +95,21 @@ class Thesaurus:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def near_words(self, normalized_query: str) -> list[str]:
+        """The words of `near` entries (topics the report does not treat) in the query,
+        even where another entry already brought their report words."""
+        out = []
+        for i in sorted(self.near):
+            query = normalized_query
+            for phrase in self.unless[i]:
+                query = query.replace(phrase, "\x00")
+            out += [
+                key
+                for key in self.keys[i]
+                if key in query and (not key.isascii() or _has_latin_word(query, key))
+            ]
+        return out
+
     def expand(self, normalized_query: str) -> list[Expansion]:
         """Report words for every thesaurus word the query contains, each once.
 
@@ -118,6 +148,25 @@ class Thesaurus:
                             best = found
                 if best:
                     variants.append((best, targets))
+        # A word said with other particles (姉からの電話 for 姉から電話, ゴールか見えない for
+        # ゴールが見えない): compared with the particles left out of both.
+        # Only the candidates: such a word starts like some part of the query too.
+        folded_query = fold_particles(normalized_query)
+        matched = {found.word for found, _ in variants} | {x.word for x in out.values()}
+        for i in sorted(candidates):
+            if any(k in matched for k in self.keys[i]) or any(t in out for t in self.targets[i]):
+                continue
+            for key in self.keys[i]:
+                folded = fold_particles(key)
+                if folded == key or len(folded) < FOLDED_MIN or folded not in folded_query:
+                    continue
+                query = normalized_query
+                for phrase in self.unless[i]:
+                    query = query.replace(phrase, "\x00")
+                if any(is_kanji(c) for c in folded) and _particle_pattern(key).search(query):
+                    found = Expansion(key, "", PARTICLE_CLOSENESS, near=i in self.near)
+                    variants.append((found, self.targets[i]))
+                    break
         # The words themselves first: a report word both bring keeps full weight.
         for found, targets in variants:
             for target in targets:
@@ -140,6 +189,26 @@ class Thesaurus:
             self._starts, self._cores_index = starts, cores
         assert self._cores_index is not None
         return self._starts, self._cores_index
+
+
+def _particle_pattern(key: str) -> re.Pattern[str]:
+    """A word with its particles free: where it has one the text must have one or more
+    (が or か, から or からの), and particles may come between its other characters
+    (姉からの電話 for 姉から電話); never none where it has one (家族の会 is not in 家族会議,
+    nor 手紙の返事 in the two keywords 手紙 返事)."""
+    out: list[str] = []
+    for ch in key:
+        if ch in _PARTICLE_CHARS:
+            if out and out[-1] == _ONE_OR_MORE:
+                continue
+            if out and out[-1] == _ANY:
+                out.pop()
+            out.append(_ONE_OR_MORE)
+        else:
+            if out and out[-1] != _ONE_OR_MORE:
+                out.append(_ANY)
+            out.append(re.escape(ch))
+    return re.compile("".join(out))
 
 
 def _has_latin_word(query: str, key: str) -> bool:
@@ -219,7 +288,7 @@ def kanji_core(key: str) -> str:
 def review(entries: Iterable[ThesaurusEntry], corpus: Corpus) -> list[str]:
     """What the loader does not check, one line each: report words the report does not
     contain, words that map to themselves, words too short to match safely, and words
-    of a `near = true` entry (a topic the report does not treat) that the report has.
+    of a `near` entry (a topic the report does not treat) that the report has.
     (For tests and tools/check_thesaurus.py; too slow for every start.)"""
     fields = [e.text for e in corpus.entries] + [e.heading or "" for e in corpus.entries]
     fields += [e.subheading or "" for e in corpus.entries] + [s.name for s in corpus.stories]
@@ -243,14 +312,12 @@ def review(entries: Iterable[ThesaurusEntry], corpus: Corpus) -> list[str]:
             for w, k in zip(e.words, e.keys, strict=True)
             if len(k) < 2 and not is_kanji(k)
         ]
-        # `near = true` says the report does not treat the words' topic: a word the report
-        # has is a topic it does treat (search would call its own passages weak).
-        if e.near:
-            problems += [
-                f"{where}: near の項目の words の「{w}」が報告書にあります（near は報告書が扱わない話題の語だけに）"
-                for w, k in zip(e.words, e.keys, strict=True)
-                if k in report
-            ]
+        # `near`: the report does not treat the topic, so it must not have the words.
+        problems += [
+            f"{where}: near = true ですが、words の「{w}」は報告書にあります"
+            for w, k in zip(e.words, e.keys, strict=True)
+            if e.near and k in report
+        ]
     return problems
 
 

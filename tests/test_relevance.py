@@ -44,11 +44,11 @@ FLOORS = {
         ("situations", 0.55, 0.82, 0.67),
     ],
     "queries-5.tsv": [
-        ("keywords", 0.76, 0.96, 0.84),
+        ("keywords", 0.83, 0.96, 0.88),
     ],
     "queries-6.tsv": [
         ("all", 0.74, 0.91, 0.81),
-        ("keywords", 0.83, 0.94, 0.87),
+        ("keywords", 0.87, 0.94, 0.90),
         ("situations", 0.72, 0.90, 0.79),
     ],
     "queries-7.tsv": [
@@ -59,27 +59,27 @@ FLOORS = {
     # Written blind for issue 15; queries-8 measured before tuning, queries-9 held out
     # until the last change to search (0.81 / 0.92 / 0.85 then).
     "queries-8.tsv": [
-        ("all", 0.78, 0.93, 0.85),
+        ("all", 0.80, 0.94, 0.87),
         ("keywords", 0.90, 0.95, 0.93),
-        ("situations", 0.70, 0.91, 0.79),
+        ("situations", 0.74, 0.93, 0.82),
     ],
     "queries-9.tsv": [
         ("all", 0.79, 0.90, 0.83),
         ("keywords", 0.88, 0.93, 0.91),
-        ("situations", 0.73, 0.88, 0.79),
+        ("situations", 0.74, 0.88, 0.80),
     ],
-    # Written blind in the second round of issue 15. queries-11 was measured once before that
-    # round's changes (0.77 / 0.94 / 0.84) and tuned on; queries-10 was held out and first
-    # measured after the round (0.81 / 0.92 / 0.86).
+    # Written blind for issue 15's second round; measured once on main before tuning
+    # (keywords 0.95 / 1.00 / 0.97, situations 0.65 / 0.90 / 0.75), then tuned on.
+    "queries-11.tsv": [
+        ("all", 0.80, 0.95, 0.87),
+        ("keywords", 0.92, 0.97, 0.95),
+        ("situations", 0.67, 0.93, 0.78),
+    ],
+    # Written blind in the same round and held out: never tuned on (measured after the round).
     "queries-10.tsv": [
         ("all", 0.77, 0.89, 0.82),
         ("keywords", 0.85, 0.90, 0.88),
         ("situations", 0.71, 0.88, 0.78),
-    ],
-    "queries-11.tsv": [
-        ("all", 0.75, 0.92, 0.82),
-        ("keywords", 0.92, 0.97, 0.95),
-        ("situations", 0.63, 0.88, 0.73),
     ],
 }
 # Off-topic sets (query, "off", "-"): at least this many find nothing. offtopic-2 was
@@ -91,7 +91,7 @@ OFF_TOPIC_FLOORS = {
 }  # -3: 24 of 30, held out
 # Topics the report does not treat (query, "notcovered", missing words): at least this
 # many get no strong result, and at least this many name a missing word as unknown.
-NOT_COVERED_FLOOR = (6, 12)
+NOT_COVERED_FLOOR = (9, 13)
 CASES = [(name, group, *floors) for name, groups in FLOORS.items() for group, *floors in groups]
 
 

@@ -16,10 +16,10 @@ from hintcli.search import (
     STRONG_IDF,
     VARIETY,
     W_BIGRAM,
-    Role,
     Searcher,
     Term,
     distinctive,
+    frame_of,
     heading_path,
     heading_similarity,
     katakana_words,
@@ -423,14 +423,69 @@ def test_suggestion_scenes_keep_the_first_results_scene_then_repeated_ones(searc
     assert suggestion_scenes([]) == []
 
 
-def test_a_word_the_thesaurus_knows_is_not_outranked_by_another_sense_of_its_parts(
+@pytest.mark.parametrize(
+    ("query", "frame"),
+    [
+        ("面談で、母親が「この子が家にいるのは私の育て方のせい」と自分を責めた。", "面談で"),
+        ("ケース会議で、本人が居場所を休んでいると報告があった。", "けーす会議で、と報告があった"),
+        ("母親です。息子が部屋にこもって3年になります", "母親です"),
+        ("青年が再び家から出なくなったと母親から連絡があった。", "と母親から連絡があった"),
+    ],
+)
+def test_a_case_reports_frame_is_found(query: str, frame: str) -> None:
+    assert frame_of(normalize(query)) == frame
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "夫がリストラされてからずっと家にいて、人と話さなくなった",  # talking is the situation
+        "親は介護が必要で、家は家賃も滞納している",  # 必要で is no setting
+        "一度電話で相談があったきり、その家族と連絡が取れなくなってしまった",
+    ],
+)
+def test_words_of_the_situation_are_no_frame(query: str) -> None:
+    assert frame_of(normalize(query)) == ""
+
+
+def test_frame_words_weigh_less_and_are_no_evidence(searcher: Searcher) -> None:
+    q = searcher.parse(
+        "面談で、母親が「この子が家にいるのは私の育て方のせい」と自分を責め、涙ながらに話した。"
+    )
+    weight = {t.text: t.weight for t in q.terms}
+    assert weight["面談"] < 0.5 * weight["母親"]
+    assert "面談" not in q.units and "母親" in q.units
+
+
+def test_a_word_the_thesaurus_knows_whole_is_not_matched_by_another_words_fragment(
     searcher: Searcher,
 ) -> None:
-    # 生活保護 is not in the report; the thesaurus gives its words (福祉事務所, 生活困窮 ...).
-    # Its part 保護 is also in 保護者 (a parent), another sense: those hints must not lead.
-    top = searcher.search("生活保護", limit=2)
-    assert top and all("保護者" not in r.entry.text for r in top)
-    assert any(h.role == Role.EXPANSION for h in top[0].hits)
+    # 生活保護 is not in the report: 保護 is 保護者's; the thesaurus gives 生活困窮.
+    top = searcher.search("生活保護", limit=1)
+    assert top and "生活困窮" in normalize(top[0].entry.text)
+
+
+def test_a_sentence_with_two_of_the_reports_words_is_in_its_field(searcher: Searcher) -> None:
+    # No entry answers it strongly (発達の特性 and 他の利用者 are the thesaurus's), but 何度
+    # and 受診 are the report's words: the nearest passages are shown, marked weak if so.
+    q = "グループ活動で他の利用者と何度もぶつかる子がいる。発達の特性がありそうだが受診はしていない"
+    assert searcher.search(q)
+    # Two everyday words the report happens to have once are not enough.
+    assert not searcher.search("明日の天気予報")
+
+
+def test_a_topic_the_report_does_not_treat_is_named_even_when_another_word_brought_its_report_words(
+    searcher: Searcher,
+) -> None:
+    # 親が亡くな brings 経済的基盤 and 親が高齢, which the near entry of 相続 gives too.
+    a = searcher.answer("親が亡くなった後の相続や財産管理")
+    assert "相続" in a.unknown
+    assert not a.covered  # 相続 weighs in the query and nothing covers it
+
+
+def test_a_sentence_naming_a_topic_the_report_does_not_treat_is_not_covered(searcher: Searcher) -> None:
+    a = searcher.answer("学校でいじめを受けた経験がある本人")
+    assert a.results and not a.covered and "いじめ" in a.unknown
 
 
 def test_a_latin_word_is_not_offered_a_name_that_shares_three_letters(searcher: Searcher) -> None:

@@ -15,6 +15,7 @@ from hintcli.corpus import DataError
 from hintcli.text import normalize
 from hintcli.thesaurus import (
     FUZZY_MIN,
+    PARTICLE_CLOSENESS,
     Thesaurus,
     _has_latin_word,
     from_plain,
@@ -219,10 +220,34 @@ def test_a_latin_word_matches_only_on_its_own(tmp_path: Path) -> None:
     assert thesaurus.expand(normalize("self advocacy")) == []
 
 
+@pytest.mark.parametrize(
+    ("word", "query"),
+    [
+        ("ゴールが見えな", "どこがゴールか見えない"),  # another particle
+        ("姉から電話", "遠方の姉からの電話相談"),  # a particle put in
+    ],
+)
+def test_a_word_said_with_other_particles_counts_as_a_close_variant(
+    tmp_path: Path, word: str, query: str
+) -> None:
+    found = one_entry(tmp_path, [word]).expand(normalize(query))
+    assert found and found[0].closeness == PARTICLE_CLOSENESS
+
+
+def test_particles_alone_do_not_make_a_variant(tmp_path: Path) -> None:
+    # 家が → 家: too short once its particle is left out; kana alone are no word.
+    assert one_entry(tmp_path, ["家が"]).expand(normalize("家にいる")) == []
+    assert one_entry(tmp_path, ["ことが"]).expand(normalize("このことについて")) == []
+
+
+def test_a_parents_leaving_work_is_not_a_young_persons_dismissal(thesaurus: Thesaurus) -> None:
+    keys = {x.key for x in thesaurus.expand(normalize("母親が仕事を辞めた"))}
+    assert normalize("リストラ") not in keys
+
+
 def test_review_names_a_near_word_the_report_has(tmp_path: Path) -> None:
-    # `near = true` marks a topic the report does not treat: 訪問 is one it treats, ゲーム is not.
     path = write(
-        tmp_path, '[[entry]]\nwords = ["訪問する", "ゲーム依存"]\nreport = ["好きなこと"]\nnear = true\n'
+        tmp_path, '[[entry]]\nwords = ["ゲーム依存", "燃え尽き"]\nreport = ["興味関心"]\nnear = true\n'
     )
     problems = review(load_thesaurus(path).entries, store.load_corpus())
-    assert len(problems) == 1 and "訪問する" in problems[0] and "near" in problems[0]
+    assert problems == ["[[entry]]（ゲーム依存）: near = true ですが、words の「燃え尽き」は報告書にあります"]

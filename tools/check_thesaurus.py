@@ -4,8 +4,9 @@
 
 Reports words already in data/ (or in another candidate), and, per candidate
 entry, what `hintcli.thesaurus.review` finds: report words the report does not
-contain, words that map to themselves, words too short to match safely, and words
-of a `near = true` entry (a topic the report does not treat) that the report has.
+contain, words that map to themselves, words too short to match safely, and
+words of a `near = true` entry (a topic the report does not treat) that the
+report has after all.
 Exits 1 if anything is wrong.
 """
 
@@ -35,7 +36,8 @@ def main(argv: list[str]) -> int:
     problems = review(candidates, store.load_corpus())
     for problem in problems:
         print(f"NG {problem}")
-    print(f"{len(candidates)} candidate entries, {len(problems)} problems")
+    near = sum(1 for e in candidates if e.near)
+    print(f"{len(candidates)} candidate entries ({near} near = true), {len(problems)} problems")
     return 1 if problems else 0
 
 
