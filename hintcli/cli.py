@@ -173,6 +173,19 @@ def _console(color: str | None, ctx: typer.Context | None = None) -> "Console":
     return console
 
 
+class _Panels:
+    """`terminal.panels`, imported when a view is drawn on a terminal (plain, JSON and the
+    other documents never load the Rich views)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from .terminal import panels as module
+
+        return getattr(module, name)
+
+
+panels = _Panels()
+
+
 def _corpus() -> "Corpus":
     from .store import load_corpus
 
@@ -698,8 +711,6 @@ def search(
         answer=answer,
     )
     if view.results or json or fmt is not None:
-        from .terminal import panels
-
         _deliver(
             ctx,
             view,
@@ -847,8 +858,6 @@ def scene(
 
     corpus = _corpus()
     view = views.scene_view(corpus, corpus.scenes[lookup.scene(corpus, number)])
-    from .terminal import panels
-
     _deliver(
         ctx,
         view,
@@ -889,8 +898,6 @@ def list_(
         entries = [e for e in entries if matches_source(e, source_v)]
     filters = views.describe_filters(theme, scene_n, kind_v, source_v)
     delivery = _delivery(ctx, fmt, json, output, force, color)
-    from .terminal import panels
-
     if not filters and _choose_format(delivery) not in ("json", "csv"):
         overview = views.overview(corpus)
         _deliver(ctx, overview, delivery, lambda console: panels.overview(console, overview))
@@ -929,8 +936,6 @@ def show(
 
     corpus = _corpus()
     view = views.entry_detail(corpus, lookup.entry(corpus, entry_id))
-    from .terminal import panels
-
     _deliver(
         ctx, view, _delivery(ctx, fmt, json, output, force, color), lambda c: panels.entry_detail(c, view)
     )
@@ -960,7 +965,6 @@ def practices(
     例: hint practices 家族
     """
     from . import lookup, views
-    from .terminal import panels
 
     corpus = _corpus()
     delivery = _delivery(ctx, fmt, json, output, force, color)
@@ -999,8 +1003,6 @@ def story(
     corpus = _corpus()
     numbers = [lookup.story(corpus, number)] if number is not None else range(1, len(corpus.stories) + 1)
     stories = [views.story_view(corpus, n) for n in numbers]
-    from .terminal import panels
-
     chosen: Any = stories[0] if number is not None else stories
     _deliver(
         ctx, chosen, _delivery(ctx, fmt, json, output, force, color), lambda c: panels.stories(c, stories)
@@ -1025,8 +1027,6 @@ def about(
     from .store import data_dir
 
     view = views.about(_corpus(), str(data_dir()), __version__)
-    from .terminal import panels
-
     _deliver(
         ctx, view, _delivery(ctx, fmt, json, output, force, color), lambda c: panels.about(c, view, full=full)
     )
