@@ -694,9 +694,9 @@ def search(
     source_v = lookup.source(corpus, source) if source is not None else None
     answer = searcher.answer(query, scene=scene_n, themes={theme} if theme else None, kind=kind_v)
     if source_v is not None:
-        from .own import matches_source
+        from .corpus import from_source
 
-        answer = answer._replace(results=[r for r in answer.results if matches_source(r.entry, source_v)])
+        answer = answer._replace(results=[r for r in answer.results if from_source(r.entry, source_v)])
     filters = views.describe_filters(theme, scene_n, kind_v, source_v)
     view = views.search_view(
         corpus,
@@ -891,11 +891,7 @@ def list_(
     kind_v = lookup.kind(kind) if kind is not None else None
     theme = lookup.theme(corpus, category) if category is not None else None
     source_v = lookup.source(corpus, source) if source is not None else None
-    entries = corpus.filter(theme=theme, scene=scene_n, kind=kind_v)
-    if source_v is not None:
-        from .own import matches_source
-
-        entries = [e for e in entries if matches_source(e, source_v)]
+    entries = corpus.filter(theme=theme, scene=scene_n, kind=kind_v, source=source_v)
     filters = views.describe_filters(theme, scene_n, kind_v, source_v)
     delivery = _delivery(ctx, fmt, json, output, force, color)
     if not filters and _choose_format(delivery) not in ("json", "csv"):

@@ -102,6 +102,13 @@ class Entry(NamedTuple):
     note_on: str | None = None  # the report entry an own note is about (s1-h8)
 
 
+def from_source(entry: Entry, wanted: str) -> bool:
+    """``--source``: "report" (the report's entries), "own" (a team's), or one source's name."""
+    if wanted in ("report", "own"):
+        return (entry.source == "report") == (wanted == "report")
+    return entry.source == wanted
+
+
 class Scene(NamedTuple):
     number: int
     title: str
@@ -190,15 +197,22 @@ class Corpus:
         return out
 
     def filter(
-        self, *, theme: str | None = None, scene: int | None = None, kind: str | None = None
+        self,
+        *,
+        theme: str | None = None,
+        scene: int | None = None,
+        kind: str | None = None,
+        source: str | None = None,
     ) -> list[Entry]:
-        """The entries (report order) with the theme, in the scene and of the kind given; None = any."""
+        """The entries (report order) with the theme, in the scene, of the kind and from the source given
+        (`from_source`); None = any."""
         return [
             e
             for e in self.entries
             if (theme is None or theme in e.themes)
             and (scene is None or e.scene == scene)
             and (kind is None or e.kind == kind)
+            and (source is None or from_source(e, source))
         ]
 
     def categories(self) -> list[Category]:

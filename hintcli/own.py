@@ -34,7 +34,7 @@ import contextlib
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -357,23 +357,6 @@ def check(corpus: Corpus) -> list[Problem]:
     files, problems = snapshot()
     _, found = add_to(report_only(corpus), files, problems)
     return found
-
-
-def is_own(entry: Entry) -> bool:
-    return entry.source != "report"
-
-
-def matches_source(entry: Entry, wanted: str) -> bool:
-    """``--source``: report, own, or a source's name."""
-    if wanted == "report":
-        return not is_own(entry)
-    if wanted == "own":
-        return is_own(entry)
-    return entry.source == wanted
-
-
-def source_names(entries: Sequence[Entry]) -> list[str]:
-    return sorted({e.source for e in entries if is_own(e)})
 
 
 # --------------------------------------------------------------------------- adding

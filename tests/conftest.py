@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,24 @@ def fixed_results(corpus: Corpus) -> list[Result]:
         result("st1-6", 5.0, Hit("おぷんすぺす", "word", None, 4.0)),
         result("s1-h7", 4.0, Hit("会え", "stem", None, 3.0)),
     ]
+
+
+class HtmlTags(HTMLParser):
+    """Every start tag of a page with its attributes, and its text (HTML tests)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse_html(page: str) -> HtmlTags:
+    parsed = HtmlTags()
+    parsed.feed(page)
+    return parsed

@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 import re
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import DATA, Invoke, fixed_results, replace_in
+from conftest import DATA, Invoke, fixed_results, parse_html, replace_in
 
 from hintcli import formats, store, views
 from hintcli.corpus import Corpus
@@ -28,23 +27,7 @@ TODAY = date(2026, 12, 3)
 EXTERNAL = re.compile(r"https?:|//|@import|url\(", re.I)
 
 
-class Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def elements(page: str) -> Elements:
-    parsed = Elements()
-    parsed.feed(page)
-    return parsed
+elements = parse_html
 
 
 def golden(name: str, text: str) -> None:

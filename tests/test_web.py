@@ -15,14 +15,13 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from http.client import HTTPConnection, HTTPResponse
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
 
 import pytest
-from conftest import hint_command, replace_in, run_hint
+from conftest import hint_command, parse_html, replace_in, run_hint
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -88,25 +87,7 @@ def site() -> Iterator[Running]:
     running.server.server_close()
 
 
-class Tags(HTMLParser):
-    """Every start tag with its attributes, and the text, of a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def parse(page: str) -> Tags:
-    parser = Tags()
-    parser.feed(page)
-    return parser
+parse = parse_html
 
 
 # --------------------------------------------------------------------------- routes and headers

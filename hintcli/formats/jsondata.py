@@ -58,7 +58,8 @@ def search(view: v.SearchView) -> list[dict[str, Any]]:
     return out
 
 
-def scene(view: v.SceneView) -> dict[str, Any]:
+def scene(view: v.SceneView | v.StoryView) -> dict[str, Any]:
+    """A scene or a story: its number, title, pages and entries."""
     return {
         "number": view.number,
         "title": view.title,
@@ -112,14 +113,7 @@ def practices(view: v.Practices) -> list[dict[str, Any]]:
     ]
 
 
-def story(view: v.StoryView) -> dict[str, Any]:
-    return {
-        "number": view.number,
-        "title": view.title,
-        "page": view.page,
-        "page_end": view.page_end,
-        "entries": entries(view.items()),
-    }
+story = scene
 
 
 def about(view: v.About) -> dict[str, Any]:
