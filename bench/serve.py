@@ -40,17 +40,10 @@ from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import quote
 
+from run import QUERIES  # the same eight queries as the start-up benchmark (bench/run.py)
+
 QUERY = "本人に会えない"
-QUERIES = [
-    "本人に会えない",
-    "家族が支援に消極的で本人に会えない",
-    "しんどい",
-    "訪問",
-    "娘が大学を中退してから家から出ていないと母親から電話があった",
-    "担当者が燃え尽きそう",
-    "保健所につなぐ",
-    "ピアサポーター",
-]
+
 # Words a worker might type; combined into queries no two requests share (the server's
 # small result cache never helps them: the uncached cost).
 WORDS = [
