@@ -59,6 +59,7 @@ from .thesaurus import Thesaurus
 FIELD_WEIGHT = (1.0, 0.6, 0.25)  # an entry's own text, its heading, its scene's title
 K1, B = 1.2, 0.5
 MAX_QUERY_CHARS = 1000  # a pasted case note longer than this is matched on its start
+POSTINGS_KEPT = 20_000  # terms whose postings a searcher remembers (a few MiB at most)
 
 # Term weights, relative to a bigram of a word.
 W_BIGRAM = 1.0
@@ -292,6 +293,9 @@ class Searcher:
             self._seg_start.append(pos)
             pos += len(s) + 1
         self._blob = "\x00".join(segments)
+        self._postings: dict[str, dict[int, float]] = {}
+        self._counts: dict[str, int] = {}
+        self._names: list[tuple[Suggestion, list[str]]] | None = None
         self._segments = segments
         own_first = next((k for k, d in enumerate(self._seg_doc) if d >= self.n), len(segments))
         self._report_end = self._seg_start[own_first] if own_first < len(segments) else len(self._blob)
@@ -311,7 +315,33 @@ class Searcher:
     # ------------------------------------------------------------------ terms
 
     def postings(self, term: str) -> dict[int, float]:
-        """Entry index → field-weighted count of `term` in that entry."""
+        """Entry index → field-weighted count of `term` in that entry (do not change it).
+
+        Remembered: a query looks a word up several times, and a server sees the same
+        words in query after query. Bounded by POSTINGS_KEPT terms.
+        """
+        try:
+            return self._postings[term]
+        except KeyError:
+            pass
+        out = self._find_postings(term)
+        if len(self._postings) >= POSTINGS_KEPT:
+            self._postings.clear()
+        self._postings[term] = out
+        return out
+
+    def _report_count(self, term: str) -> int:
+        """How often `term` occurs in the report's entries (remembered like `postings`)."""
+        try:
+            return self._counts[term]
+        except KeyError:
+            pass
+        if len(self._counts) >= POSTINGS_KEPT:
+            self._counts.clear()
+        n = self._counts[term] = self._blob.count(term, 0, self._report_end)
+        return n
+
+    def _find_postings(self, term: str) -> dict[int, float]:
         out: dict[int, float] = {}
         find, starts = self._blob.find, self._seg_start
         i = find(term)
@@ -555,7 +585,7 @@ class Searcher:
                 again = self._rank(q2, scene, wanted, kind)
                 if again:
                     q, results, correction = q2, again, fixed
-        suggestions = [] if results else self.suggestions(query)
+        suggestions = [] if results else self.suggestions(query, parsed=q)
         return Answer(
             query=query,
             searched=correction or query,
@@ -605,7 +635,7 @@ class Searcher:
             if (
                 term.role in SKIPPABLE_ROLES
                 and not q.single_word
-                and self._blob.count(term.text, 0, self._report_end)
+                and self._report_count(term.text)
                 > (common_char if term.role == CHAR else common_kana if term.role == KANA else common)
             ):
                 if term.role in (WORD, GRAM):
@@ -735,10 +765,11 @@ class Searcher:
         common_grams = [
             (i, g) for i, w in enumerate(q.words) if i in unit_of_word for g in _grams(w) if g in skipped
         ]
+        vias = {k: normalize(t.via or "") for k, t in enumerate(q.terms) if t.role in (EXPANSION, TYPO)}
         for d in eligible:
-            covered: set[int] = {units.index(w) for w in has(d) if w in units}
-            grams: dict[int, set[int]] = {}
             present = has(d)
+            covered: set[int] = {units.index(w) for w in present if w in units}
+            grams: dict[int, set[int]] = {}
             for i, g in common_grams:
                 if g in present:
                     word = q.words[i]
@@ -755,7 +786,7 @@ class Searcher:
                         if word[i : i + 2] == t.text:
                             at.update((i, i + 1))
                 elif t.role in (EXPANSION, TYPO):
-                    via = normalize(t.via or "")
+                    via = vias[k]
                     covered.update(i for i, u in enumerate(units) if via and (u in via or via in u))
                 elif t.role == PHRASE:
                     covered.update(i for i, u in enumerate(units) if u in t.text)
@@ -887,34 +918,42 @@ class Searcher:
         ranked = sorted(((c, len(self.postings(c))) for c in found), key=lambda x: (-x[1], x[0]))
         return [(c, n) for c, n in ranked if n >= 2][:limit]
 
-    def suggestions(self, query: str, limit: int = 3) -> list[Suggestion]:
+    def suggestions(self, query: str, limit: int = 3, parsed: Query | None = None) -> list[Suggestion]:
         """Did you mean: the report's words, themes, headings and scenes closest to a
-        query that found nothing (a word one kanji away first: 訪門 → 訪問)."""
+        query that found nothing (a word one kanji away first: 訪門 → 訪問).
+        ``parsed`` is `parse(query)`, when the caller has it."""
         qn = normalize(query[:MAX_QUERY_CHARS])
         if not qn:
             return []
         out: list[Suggestion] = []
-        for u in self.parse(query).units:
+        for u in (parsed or self.parse(query)).units:
             fix = self.closest_word(u) if len(u) >= 3 else None
             words = [fix] if fix else [w for w, _ in self.word_suggestions(u)]
             out += [Suggestion("word", self.spelling(w)) for w in words]
-        candidates: dict[Suggestion, list[str]] = {}
-        for t in self.corpus.themes:
-            candidates[Suggestion("theme", t.name)] = [t.name, *t.aliases]
-        for e in self.entries:
-            if e.kind == "hint" and e.heading:
-                candidates.setdefault(Suggestion("heading", e.heading, e.scene), [e.heading])
-        for n, scene in self.corpus.scenes.items():
-            candidates[Suggestion("scene", scene.title, n)] = [scene.title]
         scored = []
-        for key, names in candidates.items():
-            best = max(_closeness(qn, normalize(name)) for name in names)
+        for key, names in self._suggestion_names():
+            best = max(_closeness(qn, name) for name in names)
             if best >= SUGGEST_MIN:
                 scored.append((best, key))
         scored.sort(key=lambda x: -x[0])
         out += [key for _, key in scored]
         unique = list(dict.fromkeys(out))
         return unique[:limit]
+
+    def _suggestion_names(self) -> list[tuple[Suggestion, list[str]]]:
+        """What a miss may be offered (themes, hint headings, scenes), each with its
+        normalized names; made on the first miss."""
+        if self._names is None:
+            candidates: dict[Suggestion, list[str]] = {}
+            for t in self.corpus.themes:
+                candidates[Suggestion("theme", t.name)] = [t.name, *t.aliases]
+            for e in self.entries:
+                if e.kind == "hint" and e.heading:
+                    candidates.setdefault(Suggestion("heading", e.heading, e.scene), [e.heading])
+            for n, scene in self.corpus.scenes.items():
+                candidates[Suggestion("scene", scene.title, n)] = [scene.title]
+            self._names = [(key, [normalize(name) for name in names]) for key, names in candidates.items()]
+        return self._names
 
     def _heading_lift(self, qn: str, best: float) -> dict[int, float]:
         """Lift the entries under a heading the query closely matches."""

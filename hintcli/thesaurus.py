@@ -91,6 +91,7 @@ class Thesaurus:
         self.keys, self.targets, self.unless, self.cores = columns
         self._starts: dict[str, list[int]] | None = None
         self._cores_index: dict[str, list[int]] | None = None
+        self._folded: dict[int, tuple[tuple[str, str], ...]] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -154,16 +155,18 @@ class Thesaurus:
         folded_query = fold_particles(normalized_query)
         matched = {found.word for found, _ in variants} | {x.word for x in out.values()}
         for i in sorted(candidates):
+            with_particles = self._with_particles(i)
+            if not with_particles:
+                continue
             if any(k in matched for k in self.keys[i]) or any(t in out for t in self.targets[i]):
                 continue
-            for key in self.keys[i]:
-                folded = fold_particles(key)
-                if folded == key or len(folded) < FOLDED_MIN or folded not in folded_query:
+            for key, folded in with_particles:
+                if folded not in folded_query:
                     continue
                 query = normalized_query
                 for phrase in self.unless[i]:
                     query = query.replace(phrase, "\x00")
-                if any(is_kanji(c) for c in folded) and _particle_pattern(key).search(query):
+                if _particle_pattern(key).search(query):
                     found = Expansion(key, "", PARTICLE_CLOSENESS, near=i in self.near)
                     variants.append((found, self.targets[i]))
                     break
@@ -173,6 +176,20 @@ class Thesaurus:
                 if target not in out and target not in normalized_query:
                     out[target] = found._replace(key=target)
         return list(out.values())
+
+    def _with_particles(self, i: int) -> tuple[tuple[str, str], ...]:
+        """Entry i's words that have particles and a kanji, each with its particles left out
+        (`fold_particles`) and at least FOLDED_MIN characters without them; remembered."""
+        try:
+            return self._folded[i]
+        except KeyError:
+            pairs = tuple(
+                (k, f)
+                for k in self.keys[i]
+                if (f := fold_particles(k)) != k and len(f) >= FOLDED_MIN and any(is_kanji(c) for c in f)
+            )
+            self._folded[i] = pairs
+            return pairs
 
     def _index(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
         """Entries by the first two characters of each word (one, for a one-kanji

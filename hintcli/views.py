@@ -9,6 +9,7 @@ Views hold the report's text as it is; every door escapes or sanitizes it for
 its medium. Nothing here prints, and nothing here imports Rich, Typer or Click.
 """
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -759,13 +760,20 @@ def excerpt(item: EntryView, limit: int = EXCERPT_CHARS) -> Excerpt:
 
     A sentence is never cut: cutting one can change what it says (「…ではなく、」).
     """
-    parts = sentences(item.text)
+    shown = _first_sentences(item.text, limit)
+    return Excerpt(item, shown, len(shown) < len(item.text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _first_sentences(text: str, limit: int) -> str:
+    """`excerpt`'s text; remembered, as a server shows the same suggestions again and again."""
+    parts = sentences(text)
     shown = parts[0] if parts else ""
     for part in parts[1:]:
         if len(shown) + len(part) > limit:
             break
         shown += part
-    return Excerpt(item, shown, len(shown) < len(item.text))
+    return shown
 
 
 def _listing(items: Sequence[str], limit: int = EXPLAIN_TERMS) -> str:
