@@ -9,16 +9,17 @@ runs) and prints:
 
 1. The wall time of one ``hint search QUERY --json --limit 5`` run (median of
    interleaved runs before and after the load), the yardstick.
-2. Load: ``--clients`` (8) concurrent clients, each a thread with its own
-   connections (http.client, a new connection per request, as a browser's
-   search-as-you-type does), ``--requests`` (2,000) requests in all,
-   alternating ``/api/search?q=…&limit=5`` and ``/?q=…`` over eight queries,
-   while four connections that never send anything stay open; twice: the
-   eight queries repeated (the server's small result cache answers most),
-   then every request a query never asked before (the uncached cost).
+2. Load: ``--clients`` (8) concurrent clients, each a thread (http.client),
+   ``--requests`` (2,000) requests in all, alternating
+   ``/api/search?q=…&limit=5`` and ``/?q=…``, while four connections that
+   never send anything stay open; three times: eight queries repeated (the
+   server's small result cache answers most) and every request a query never
+   asked before (the uncached cost), each request on a new connection; then
+   every query new again, each client keeping one connection (HTTP/1.1
+   keep-alive, as a browser's fetch does).
    Errors (any status but 200, any exception), throughput, latency
    p50/p95/p99/max, and p95 as a share of the yardstick (goal: below 1/4).
-3. Memory: the server's resident set (VmRSS) before and after
+3. Memory: the server's resident set (VmRSS, its worker processes included) before and after
    ``--memory-requests`` (10,000) more requests, every query new (the
    result cache full and turning over) (goal: growth below 10 MiB).
 
@@ -101,9 +102,10 @@ WORDS = [
 HINT = str(Path(sys.executable).with_name("hint"))
 
 
-def start_server() -> tuple[subprocess.Popen[str], int]:
+def start_server(workers: int | None = None) -> tuple[subprocess.Popen[str], int]:
+    more = ["--workers", str(workers)] if workers else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hintcli.web", "--port", "0"],
+        [sys.executable, "-m", "hintcli.web", "--port", "0", *more],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -119,10 +121,20 @@ def start_server() -> tuple[subprocess.Popen[str], int]:
 
 
 def rss_kib(pid: int) -> int:
+    """Resident set of the server: its process and the copies it forked (`hint serve`'s workers)."""
+    total = 0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for kid in children.read_text().split() if children.exists() else []:
+        total += rss_kib(int(kid))
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1])
+            return total + int(line.split()[1])
     raise RuntimeError("no VmRSS")
+
+
+def workers(pid: int) -> int:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return 1 + len(children.read_text().split()) if children.exists() else 1
 
 
 def paths(distinct: int = 0) -> list[str]:
@@ -142,8 +154,14 @@ def paths(distinct: int = 0) -> list[str]:
     return out
 
 
-def load(port: int, clients: int, total: int, distinct: bool = False) -> tuple[list[float], list[str], float]:
-    """``total`` requests from ``clients`` threads; latencies (s), errors, wall seconds."""
+def load(
+    port: int, clients: int, total: int, distinct: bool = False, keep: bool = False
+) -> tuple[list[float], list[str], float]:
+    """``total`` requests from ``clients`` threads; latencies (s), errors, wall seconds.
+
+    Each request on a new connection, or with ``keep`` each client's requests on one
+    connection that it keeps (HTTP/1.1, as a browser's fetch does).
+    """
     targets = paths(total if distinct else 0)
     latencies: list[float] = []
     errors: list[str] = []
@@ -152,6 +170,7 @@ def load(port: int, clients: int, total: int, distinct: bool = False) -> tuple[l
 
     def client() -> None:
         mine: list[float] = []
+        kept: HTTPConnection | None = None
         while True:
             with lock:
                 i = next(counter, None)
@@ -160,18 +179,25 @@ def load(port: int, clients: int, total: int, distinct: bool = False) -> tuple[l
             path = targets[i % len(targets)]
             started = time.perf_counter()
             try:
-                conn = HTTPConnection("127.0.0.1", port, timeout=30)
+                conn = kept or HTTPConnection("127.0.0.1", port, timeout=30)
                 conn.request("GET", path)
                 res = conn.getresponse()
                 res.read()
-                conn.close()
+                if keep and not res.will_close:
+                    kept = conn
+                else:
+                    conn.close()
+                    kept = None
                 if res.status != 200:
                     with lock:
                         errors.append(f"{res.status} {path}")
             except Exception as exc:
+                kept = None
                 with lock:
                     errors.append(f"{type(exc).__name__} {path}")
             mine.append(time.perf_counter() - started)
+        if kept:
+            kept.close()
         with lock:
             latencies.extend(mine)
 
@@ -204,11 +230,14 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--memory-requests", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=11, help="runs of hint search, before and after the load")
+    ap.add_argument(
+        "--workers", type=int, default=None, help="the server's processes (default: hint serve's)"
+    )
     args = ap.parse_args()
     if not os.path.exists(HINT):
         raise SystemExit(f"hint is not installed next to {sys.executable}")
 
-    proc, port = start_server()
+    proc, port = start_server(args.workers)
     try:
         # Warm up both sides: the server's first pages, the command's bytecode and cache.
         load(port, 2, 64)
@@ -217,14 +246,18 @@ def main() -> None:
 
         idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]  # they never send a byte
         runs = {
-            "8 queries, repeated": load(port, args.clients, args.requests),
-            "every query new": load(port, args.clients, args.requests, distinct=True),
+            "8 queries, repeated; a new connection each": load(port, args.clients, args.requests),
+            "every query new; a new connection each": load(port, args.clients, args.requests, distinct=True),
+            "every query new; each client keeps its connection": load(
+                port, args.clients, args.requests, distinct=True, keep=True
+            ),
         }
         for s in idle:
             s.close()
         after = hint_search_wall(args.runs)
         yardstick = statistics.median(before + after)
 
+        processes = workers(proc.pid)
         rss_start = rss_kib(proc.pid)
         _, mem_errors, mem_wall = load(port, args.clients, args.memory_requests, distinct=True)
         rss_end = rss_kib(proc.pid)
@@ -232,7 +265,9 @@ def main() -> None:
         proc.terminate()
         proc.wait(timeout=10)
 
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores; the server answers in {processes} processes"
+    )
     print(
         f"hint search {QUERY} --json --limit 5: median {yardstick * 1000:.1f} ms wall ({2 * args.runs} runs)"
     )

@@ -58,6 +58,7 @@ EXIT_INTERRUPTED = 130
 
 NO_PAGER_KEY = "hint.no_pager"  # in ctx.meta: the global --no-pager was given
 MATCH_LIMIT = 200  # characters of a theme or category name compared (a pasted page stays fast)
+MAX_SERVE_WORKERS = 16  # hint serve --workers: processes answering at once
 
 # --------------------------------------------------------------------------- failures
 
@@ -1206,6 +1207,15 @@ def serve(
         ),
     ] = "127.0.0.1",
     open_browser: Annotated[bool, typer.Option("--open", help="既定のブラウザで開く")] = False,
+    workers: Annotated[
+        str | None,
+        typer.Option(
+            "--workers",
+            metavar="数",
+            help="同時に答えるプロセスの数（既定: CPU の数、最大 4。Windows では常に 1）",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """ブラウザで使う: この PC の中だけのページで検索・閲覧・印刷する（終了は Ctrl-C）。
 
@@ -1220,8 +1230,18 @@ def serve(
     number = unicodedata.normalize("NFKC", port).strip()
     if not (number.isascii() and number.isdigit() and len(number) <= 5 and int(number) <= 65535):
         raise BadInput(f"ポート{_quoted(port)}は使えません。0～65535 の番号を指定してください")
+    count = None
+    if workers is not None:
+        given = unicodedata.normalize("NFKC", workers).strip()
+        if not (
+            given.isascii() and given.isdigit() and len(given) <= 2 and 1 <= int(given) <= MAX_SERVE_WORKERS
+        ):
+            raise BadInput(
+                f"--workers{_quoted(workers)}は使えません。1～{MAX_SERVE_WORKERS} の数を指定してください"
+            )
+        count = int(given)
     try:
-        code = web.serve(host, int(number), open_browser)
+        code = web.serve(host, int(number), open_browser, count)
     except web.PortInUse as exc:
         raise BadInput(exc.message) from None
     raise typer.Exit(code)

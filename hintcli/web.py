@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import ipaddress
+import os
 import socket
 import sys
 import unicodedata
@@ -55,6 +56,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 MAX_QUERY_CHARS = 500  # a search query's length in characters; longer is refused (400)
 MAX_TARGET = 8192  # bytes of the request target (path and query, percent-encoded): 500 kanji take ~4.5 KB
+MAX_WORKERS = 4  # processes answering at once (`default_workers`)
 IDLE_TIMEOUT = 10.0  # seconds a connection may stay silent before it is closed
 DEFAULT_LIMIT = 5  # results, as `hint search`
 # Searches remembered (query and filters -> ranked results; the data never changes while serving):
@@ -546,6 +548,12 @@ class Handler(BaseHTTPRequestHandler):
     site: ClassVar[Site]
     allowed_hosts: ClassVar[frozenset[str]]
     timeout = IDLE_TIMEOUT  # a silent client is dropped (StreamRequestHandler sets the socket timeout)
+    # HTTP/1.1: a browser keeps its connection for the next request (search as you type
+    # sends one per pause), which saves a connection and a thread each time.
+    protocol_version = "HTTP/1.1"
+    # The headers and the body are two writes: without this, a kept connection waits for
+    # the client's delayed acknowledgement (about 40 ms) before the body goes out.
+    disable_nagle_algorithm = True
     server_version = "hint"
     sys_version = ""
     error_content_type = HTML
@@ -596,12 +604,16 @@ class Handler(BaseHTTPRequestHandler):
         self._send(reply, head)
 
     def _send(self, reply: Reply, head: bool) -> None:
+        if self.headers and ("Content-Length" in self.headers or "Transfer-Encoding" in self.headers):
+            # A body this server never reads would be taken for the next request.
+            self.close_connection = True
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         for name, value in (*SECURITY_HEADERS, *reply.extra):
             self.send_header(name, value)
-        self.send_header("Connection", "close")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if not head:
             self.wfile.write(reply.body)
@@ -712,11 +724,24 @@ def url_of(server: Server, host: str) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = False) -> int:
+def default_workers() -> int:
+    """Processes that answer requests: one per CPU, at most `MAX_WORKERS`, where the
+    system can fork (not on Windows, where one process answers, with a thread per connection)."""
+    if not hasattr(os, "fork"):
+        return 1
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def serve(
+    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = False, workers: int | None = None
+) -> int:
     """Run `hint serve` until Ctrl-C: print the URL (and a warning off loopback), open a browser if asked.
 
-    Returns the exit code (130 after Ctrl-C). Raises `PortInUse` (the CLI words it) and
-    `corpus.DataError` for broken data files.
+    With ``workers`` above 1 (the default where the system can fork: `default_workers`),
+    that many processes answer: the data is loaded once, then the process forks, and each
+    copy takes connections from the same socket (one process runs Python code at a time;
+    a search is Python code). Returns the exit code (130 after Ctrl-C). Raises `PortInUse`
+    (the CLI words it) and `corpus.DataError` for broken data files.
     """
     server = make_server(host, port)
     url = url_of(server, host)
@@ -724,7 +749,10 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool
     note = exposure_warning(host)
     if note:
         print(note, file=out)
+    count = default_workers() if workers is None else max(1, workers) if hasattr(os, "fork") else 1
+    children: list[int] = []
     try:  # from here on, Ctrl-C ends the server quietly
+        children = _fork_workers(server, count - 1)
         print(f"{url} で開いています（終了は Ctrl-C）", file=out, flush=True)
         if open_browser:
             import webbrowser
@@ -736,21 +764,72 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool
         print("終了しました", file=out, flush=True)
         return 130
     finally:
+        _end_workers(children)
         server.server_close()
     return 0
 
 
+def _fork_workers(server: Server, count: int) -> list[int]:
+    """Fork ``count`` copies of this process that serve on ``server``'s socket; their ids.
+
+    A copy leaves Ctrl-C to this process, which ends it (`_end_workers`); it also ends
+    when this process is gone however that happened (its end of a pipe reads EOF).
+    """
+    if count <= 0:
+        return []
+    import gc
+    import signal
+    import threading
+
+    server.socket.setblocking(False)  # the copies race for each connection; a loser must not wait in accept
+    gc.freeze()  # the loaded data stays shared between the copies: no collection touches it
+    lifeline, keep = os.pipe()
+    children = []
+    for _ in range(count):
+        pid = os.fork()
+        if pid:
+            children.append(pid)
+            continue
+        try:  # the copy: it never returns into the caller
+            os.close(keep)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+            def watch() -> None:
+                os.read(lifeline, 1)  # returns when the parent is gone
+                os._exit(0)
+
+            threading.Thread(target=watch, daemon=True).start()
+            server.serve_forever(poll_interval=0.5)
+        finally:
+            os._exit(0)
+    os.close(lifeline)
+    return children
+
+
+def _end_workers(children: list[int]) -> None:
+    import signal
+
+    for pid in children:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    for pid in children:
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m hintcli.web [--host H] [--port N] [--open]``: the server without the CLI."""
+    """``python -m hintcli.web [--host H] [--port N] [--open] [--workers N]``: the server without the CLI."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m hintcli.web")
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--open", action="store_true")
+    parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
     try:
-        return serve(args.host, args.port, args.open)
+        return serve(args.host, args.port, args.open, args.workers)
     except PortInUse as exc:
         print(f"hint serve: {exc.message}", file=sys.stderr)
         return 2

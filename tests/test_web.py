@@ -63,13 +63,17 @@ class Running(NamedTuple):
     port: int
 
     def get(self, path: str, method: str = "GET", headers: dict[str, str] | None = None) -> Got:
-        conn = HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request(method, path, headers=headers or {})
-            res: HTTPResponse = conn.getresponse()
-            return Got(res.status, {k.lower(): v for k, v in res.getheaders()}, res.read())
-        finally:
-            conn.close()
+        return get(self.port, path, method, headers)
+
+
+def get(port: int, path: str, method: str = "GET", headers: dict[str, str] | None = None) -> Got:
+    conn = HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(method, path, headers=headers or {})
+        res: HTTPResponse = conn.getresponse()
+        return Got(res.status, {k.lower(): v for k, v in res.getheaders()}, res.read())
+    finally:
+        conn.close()
 
 
 def start(searcher: object | None = None) -> Running:
@@ -262,6 +266,35 @@ def test_only_get_and_head_are_answered(site: Running, method: str) -> None:
     assert "読むこと（GET・HEAD）だけ" in got.text
 
 
+def test_a_browser_keeps_its_connection_for_the_next_requests(site: Running) -> None:
+    conn = HTTPConnection("127.0.0.1", site.port, timeout=10)
+    try:
+        conn.connect()
+        first = conn.sock
+        for path in (f"/?q={quote(QUERY)}", "/scene/3", f"/api/search?q={quote(QUERY)}&limit=5", "/nowhere"):
+            conn.request("GET", path)
+            res = conn.getresponse()
+            res.read()
+            assert res.status in (200, 404) and res.getheader("connection") is None
+            assert conn.sock is first  # the same connection: nothing closed it
+    finally:
+        conn.close()
+
+
+def test_a_request_with_a_body_gets_its_answer_and_a_closed_connection(site: Running) -> None:
+    # The body is never read, so the connection cannot carry another request.
+    with socket.create_connection(("127.0.0.1", site.port), timeout=10) as sock:
+        host = f"127.0.0.1:{site.port}"
+        sock.sendall(f"POST / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 31\r\n\r\n".encode())
+        sock.sendall(f"GET /scene/1 HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 405")
+    assert b"Connection: close" in received
+    assert received.count(b"HTTP/1.1 ") == 1  # the body was not answered as a request
+
+
 def test_head_has_the_headers_and_no_body(site: Running) -> None:
     got = site.get("/scene/3", method="HEAD")
     assert got.status == 200 and got.body == b""
@@ -429,6 +462,82 @@ def test_hint_serve_prints_its_url_and_ends_with_130_on_ctrl_c() -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def _children(pid: int) -> list[int]:
+    return [int(k) for k in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def _start_serve(*more: str) -> tuple[subprocess.Popen[str], int]:
+    proc = subprocess.Popen(
+        [*hint_command(), "serve", "--port", "0", *more],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    assert proc.stdout is not None
+    match = re.match(r"http://127\.0\.0\.1:(\d+)/ で開いています", proc.stdout.readline())
+    assert match
+    return proc, int(match.group(1))
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_worker_processes_answer_together_and_end_with_ctrl_c() -> None:
+    proc, port = _start_serve("--workers", "3")
+    try:
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        errors: list[int] = []
+
+        def client() -> None:
+            for i in range(10):
+                got = get(port, f"/api/search?q={quote(QUERY + str(i))}&limit=5")
+                if got.status != 200 or not json.loads(got.body):
+                    errors.append(got.status)
+
+        threads = [threading.Thread(target=client) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+        assert proc.returncode == 130 and out == "終了しました\n" and err == ""
+        assert not any(_alive(w) for w in workers)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_workers_end_when_the_server_is_killed() -> None:
+    proc, _ = _start_serve("--workers", "2")
+    workers = _children(proc.pid)
+    assert len(workers) == 1
+    proc.kill()  # no Ctrl-C, no clean-up: the workers must notice by themselves
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(w) for w in workers)
+
+
+@pytest.mark.parametrize("count", ["0", "17", "x", "-1", "１００"])
+def test_hint_serve_refuses_a_bad_worker_count(count: str) -> None:
+    proc = run_hint("serve", "--port", "0", "--workers", count)
+    assert proc.returncode == 2
+    message = proc.stderr.decode("utf-8")
+    assert message.count("\n") == 1 and "--workers" in message and "Traceback" not in message
 
 
 def test_a_taken_port_from_the_command_line_is_one_japanese_line(site: Running) -> None:
