@@ -603,7 +603,8 @@ class Searcher:
         out = [
             u
             for u in q.units
-            if u in q.near or (u not in self._blob and not any(u in v or v in u for v in expansions if v))
+            if self.near_unit(u, q)
+            or (u not in self._blob and not any(u in v or v in u for v in expansions if v))
         ]
         out += [n for n in q.near if not any(n in u for u in out)]
         if q.single_word and out == [q.units[0]] and q.units[0] not in q.words:
@@ -696,9 +697,13 @@ class Searcher:
         known = self.known_share(q)
         ev = self._evidence(q, hits, has_word, skipped, eligible)
         # A query naming a topic the report does not treat (`near`) needs most of its weight
-        # matched, sentence or not: the rest of it is only the setting of that topic.
+        # matched (more than half), sentence or not: the rest is only the setting of that topic.
         least = STRONG_EVIDENCE if len(q.units) <= KEYWORD_WORDS or q.near else SENTENCE_EVIDENCE
-        strong = {d for d in eligible if known >= KNOWN_MIN and ev.get(d, 0.0) >= least}
+        strong = {
+            d
+            for d in eligible
+            if known >= KNOWN_MIN and (ev.get(d, 0.0) > least if q.near else ev.get(d, 0.0) >= least)
+        }
         if not strong and not (q.near or (known >= WEAK_KNOWN_MIN and self._in_field(q))):
             return []
 
@@ -757,7 +762,10 @@ class Searcher:
             return {}
         # A topic the report does not treat (a `near` word: 相続, いじめ) weighs in the query's
         # whole and is covered by nothing: what the report has beside it is only nearby.
-        weights = [self.unit_weight(u) if self.is_known(u, q) or u in q.near else 0.0 for u in units]
+        near = {i for i, u in enumerate(units) if self.near_unit(u, q)}
+        weights = [
+            self.unit_weight(u) if i in near or self.is_known(u, q) else 0.0 for i, u in enumerate(units)
+        ]
         total = sum(weights)
         unit_of_word = {i: units.index(w) for i, w in enumerate(q.words) if w in units}
         has = self._contains(skipped)
@@ -793,12 +801,14 @@ class Searcher:
             for w in unit_of_word:
                 if (d, w) in has_word:
                     covered.add(unit_of_word[w])
+            covered -= near
             # Bigrams covering part of a word the report lacks whole (就職 of 就職以外) count
             # for that share of it; the report's own words must match whole.
             partial = sum(
                 weights[unit_of_word[w]] * len(at) / len(q.words[w])
                 for w, at in grams.items()
                 if unit_of_word[w] not in covered
+                and unit_of_word[w] not in near
                 and (len(at) == len(q.words[w]) or q.words[w] not in self._blob)
             )
             out[d] = (sum(weights[i] for i in covered) + partial) / total if total else 0.0
@@ -808,7 +818,7 @@ class Searcher:
         """Whether the report or the thesaurus knows a unit of the query: the report has
         it, a (not `near`) thesaurus or typo term stands for it, or it is made of the
         report's words (何度家: 何度 + 家; not 天気予報: 予報 is not the report's)."""
-        if unit in q.near:
+        if self.near_unit(unit, q):
             return False
         if unit in self._blob:
             return True
@@ -818,6 +828,12 @@ class Searcher:
                 if unit in via or via in unit:
                     return True
         return _made_of(unit, self._blob)
+
+    def near_unit(self, unit: str, q: Query) -> bool:
+        """Whether a unit of the query is a topic the report does not treat: a `near`
+        thesaurus word, or a word the report lacks that holds one (成年後見制度 holds
+        成年後見): whatever the thesaurus links to the rest of it is only nearby."""
+        return unit in q.near or (unit not in self._blob and any(n in unit for n in q.near))
 
     def known_share(self, q: Query) -> float:
         """The share of the query's weight in units the report or thesaurus knows.

@@ -488,6 +488,20 @@ def test_a_sentence_naming_a_topic_the_report_does_not_treat_is_not_covered(sear
     assert a.results and not a.covered and "いじめ" in a.unknown
 
 
+def test_a_word_holding_a_topic_the_report_does_not_treat_is_not_covered_by_its_other_half(
+    searcher: Searcher,
+) -> None:
+    # 成年後見 is a `near` topic; 成年後見制度 holds it, and the thesaurus links 後見制度 to
+    # passages about aging parents. The unit is the near topic: nothing covers it.
+    q = searcher.parse("成年後見制度の利用")
+    assert "成年後見" in q.near and "成年後見制度" in q.units
+    assert searcher.near_unit("成年後見制度", q) and not searcher.is_known("成年後見制度", q)
+    a = searcher.answer("成年後見制度の利用")
+    assert a.results and not a.covered and any("成年後見" in w for w in a.unknown)
+    # A report word that holds no near topic is still known.
+    assert not searcher.near_unit("制度の利用", q)
+
+
 def test_a_latin_word_is_not_offered_a_name_that_shares_three_letters(searcher: Searcher) -> None:
     # family and FAX share "fa": no 「もしかして」 テーマ「手紙・電話・メール」 for family.
     assert all("FAX" not in s.name and "メール" not in s.name for s in searcher.answer("family").suggestions)
