@@ -81,6 +81,14 @@ FLOORS = {
         ("keywords", 0.85, 0.90, 0.88),
         ("situations", 0.71, 0.88, 0.78),
     ],
+    # Written blind for issue 15's third round (told to prefer hints over examples as
+    # answers); measured once before any tuning: keywords 0.80 / 0.95 / 0.87, situations
+    # 0.47 / 0.87 / 0.63.
+    "queries-12.tsv": [
+        ("all", 0.57, 0.87, 0.69),
+        ("keywords", 0.77, 0.92, 0.84),
+        ("situations", 0.44, 0.84, 0.60),
+    ],
 }
 # Off-topic sets (query, "off", "-"): at least this many find nothing. offtopic-2 was
 # held out (26 of 30 when first measured); offtopic-1 was tuned on (24 of 30).
@@ -88,10 +96,12 @@ OFF_TOPIC_FLOORS = {
     "offtopic-1.tsv": 23,
     "offtopic-2.tsv": 25,
     "offtopic-3.tsv": 23,
-}  # -3: 24 of 30, held out
+    "offtopic-4.tsv": 20,
+}  # -3: 24 of 30, held out; -4: 21 of 26 (13 of them built of the report's everyday words), held out
 # Topics the report does not treat (query, "notcovered", missing words): at least this
-# many get no strong result, and at least this many name a missing word as unknown.
-NOT_COVERED_FLOOR = (9, 13)
+# many of 20 get no strong result, and at least this many name a missing word as unknown.
+# -3 was measured once before the near-topic rules of its round: 9 and 14.
+NOT_COVERED_FLOORS = {"notcovered.tsv": (12, 14), "notcovered-2.tsv": (12, 14), "notcovered-3.tsv": (14, 14)}
 CASES = [(name, group, *floors) for name, groups in FLOORS.items() for group, *floors in groups]
 
 
@@ -169,9 +179,7 @@ def test_off_topic_queries_find_nothing(name: str, floor: int) -> None:
     assert len(empty) >= floor, sorted({q for q, _, _ in rows} - set(empty))
 
 
-@pytest.mark.parametrize(
-    "name", ["notcovered.tsv", "notcovered-2.tsv"]
-)  # -2 held out: 8 weak or empty, 16 named
+@pytest.mark.parametrize("name", NOT_COVERED_FLOORS)
 def test_topics_the_report_does_not_treat_are_not_answered_strongly(name: str) -> None:
     searcher = store.load_searcher()
     rows = _rows(name)
@@ -179,4 +187,5 @@ def test_topics_the_report_does_not_treat_are_not_answered_strongly(name: str) -
     answers = [(searcher.answer(q), missing.split(",")) for q, _, missing in rows]
     weak = sum(not a.covered for a, _ in answers)
     named = sum(any(m in u or u in m for u in a.unknown for m in missing) for a, missing in answers)
-    assert weak >= NOT_COVERED_FLOOR[0] and named >= NOT_COVERED_FLOOR[1], (weak, named)
+    least_weak, least_named = NOT_COVERED_FLOORS[name]
+    assert weak >= least_weak and named >= least_named, (weak, named)
