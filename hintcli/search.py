@@ -110,6 +110,7 @@ RELATIVE_FLOOR = 0.12  # an entry must score this fraction of the best one
 # the first screen shows several of the report's answers, not one heading's bullets.
 VARIETY = 0.9
 # Match strength (see `Searcher.answer`).
+NEAR_WEIGHT = 1.5  # × the weight of a topic the report does not treat: the query is about it
 STRONG_EVIDENCE = 0.5  # share of the query's known weight a strong result's matched words carry
 SENTENCE_EVIDENCE = 0.25  # ... in a query of more than KEYWORD_WORDS units
 KNOWN_MIN = 0.5  # share of the query's weight the report or thesaurus must know for any strong result
@@ -416,7 +417,7 @@ class Searcher:
         known_whole = {
             i
             for x in expansions
-            if x.closeness == 1.0 and not x.near and x.word not in self._blob
+            if x.closeness == 1.0 and x.word not in self._blob
             for i, w in enumerate(words)
             if len(w) >= 2 and w in x.word and w not in self._blob
         }
@@ -764,7 +765,10 @@ class Searcher:
         # whole and is covered by nothing: what the report has beside it is only nearby.
         near = {i for i, u in enumerate(units) if self.near_unit(u, q)}
         weights = [
-            self.unit_weight(u) if i in near or self.is_known(u, q) else 0.0 for i, u in enumerate(units)
+            self.unit_weight(u) * (NEAR_WEIGHT if i in near else 1.0)
+            if i in near or self.is_known(u, q)
+            else 0.0
+            for i, u in enumerate(units)
         ]
         total = sum(weights)
         unit_of_word = {i: units.index(w) for i, w in enumerate(q.words) if w in units}
