@@ -121,6 +121,7 @@ TYPO_MIN_RATIO = 74.0  # rapidfuzz score for a spelling to count as a typo of a 
 SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion
 
 _KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
+COUNTERS = frozenset("年歳才代回人件日週月度割時分名")  # a kanji that counts what a number before it counts
 _COUNT_RE = re.compile(r"[0-9〇一二三四五六七八九十百千]+(歳|代|年|回|人|件|日|か月|ヶ月|週|時間)?")
 
 
@@ -1284,14 +1285,28 @@ def words_of(run: str) -> list[tuple[str, str, int]]:
 
     A kanji run is a word (母親), and so is a run of Latin letters and digits;
     a kana run is usually grammar, sometimes a katakana word folded to hiragana.
+    A counter after a number goes with the number, not with the kanji after it
+    (30代男性 is 30代 and 男性; 11年続いて is 11年 and 続いて).
     """
-    out = []
+    out: list[tuple[str, str, int]] = []
     start, current = 0, ""
     for i, ch in enumerate(run + " "):
         script = _script(ch) if i < len(run) else ""
         if script != current:
             if current:
-                out.append((run[start:i], current, i))
+                word = run[start:i]
+                if (
+                    current == "kanji"
+                    and out
+                    and out[-1][0].isdigit()
+                    and out[-1][2] == start
+                    and word[0] in COUNTERS
+                ):
+                    number = out.pop()
+                    out.append((number[0] + word[0], number[1], start + 1))
+                    word = word[1:]
+                if word:
+                    out.append((word, current, i))
             start, current = i, script
     return out
 

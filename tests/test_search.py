@@ -26,6 +26,7 @@ from hintcli.search import (
     query_terms,
     section_of,
     word_coverage,
+    words_of,
 )
 from hintcli.text import normalize
 
@@ -508,3 +509,29 @@ def test_a_latin_word_is_not_offered_a_name_that_shares_three_letters(searcher: 
     assert searcher.answer("family").results == [] or all(
         "家族" in r.entry.text for r in searcher.answer("family").results[:3]
     )
+
+
+@pytest.mark.parametrize(
+    ("run", "words"),
+    [
+        ("30代男性", ["30代", "男性"]),
+        ("11年続いている支援", ["11年", "続", "いている", "支援"]),
+        ("2回来て", ["2回", "来", "て"]),
+        ("年金", ["年金"]),  # no number before it: 年 is no counter here
+        ("10人", ["10人"]),
+    ],
+)
+def test_a_counter_goes_with_its_number_not_with_the_next_word(run: str, words: list[str]) -> None:
+    assert [w for w, _, _ in words_of(run)] == words
+
+
+@given(st.text(alphabet="0123456789年代回人男性続支援いてる", max_size=12))
+def test_words_of_keeps_every_character_in_order(run: str) -> None:
+    cut = words_of(run)
+    assert "".join(w for w, _, _ in cut) == run
+    assert all(run[end - len(w) : end] == w for w, _, end in cut)
+
+
+def test_a_sentence_with_a_number_and_a_counter_is_still_searched(searcher: Searcher) -> None:
+    # 11年続いて once made the unknown unit 年続, and the query was judged off-topic.
+    assert searcher.search("11年続いている支援")
