@@ -122,7 +122,9 @@ SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion
 
 _KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
 COUNTERS = frozenset("年歳才代回人件日週月度割時分名")  # a kanji that counts what a number before it counts
-_COUNT_RE = re.compile(r"[0-9〇一二三四五六七八九十百千]+(歳|代|年|回|人|件|日|か月|ヶ月|週|時間)?")
+_COUNT_RE = re.compile(
+    r"[0-9〇一二三四五六七八九十百千]+(歳|才|代|年|回|人|名|件|日|月|か月|ヶ月|週|時間|時|分|度|割)?"
+)
 
 
 class Role(StrEnum):

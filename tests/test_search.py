@@ -535,3 +535,9 @@ def test_words_of_keeps_every_character_in_order(run: str) -> None:
 def test_a_sentence_with_a_number_and_a_counter_is_still_searched(searcher: Searcher) -> None:
     # 11年続いて once made the unknown unit 年続, and the query was judged off-topic.
     assert searcher.search("11年続いている支援")
+
+
+@pytest.mark.parametrize("query", ["5月の面談で本人が話した", "二十歳の本人", "3割の家族"])
+def test_a_count_or_a_date_is_no_unit_of_evidence(searcher: Searcher, query: str) -> None:
+    units = searcher.parse(query).units
+    assert units and not any(c.isdigit() or c in "二十三" for u in units for c in u), units
