@@ -3,9 +3,11 @@
 The standard library's `ThreadingHTTPServer` (no framework: the pages are a
 handful of routes over the views, and it needs no new package), one thread per
 connection, so that a client that connects and sends nothing holds only its
-own thread until `IDLE_TIMEOUT` closes it. The loaded corpus and searcher are
-kept for the process's life; the garbage collector stays on (the CLI's
-one-shot runs turn it off, a server must not).
+own thread until `IDLE_TIMEOUT` closes it; HTTP/1.1, so a browser keeps its
+connection. Where the system can fork (not Windows), one process per CPU
+answers (`serve`, `default_workers`): the data is loaded once, before the fork.
+The loaded corpus and searcher are kept for the process's life; the garbage
+collector stays on (the CLI's one-shot runs turn it off, a server must not).
 
 Safe by default:
 
@@ -749,7 +751,9 @@ def serve(
     note = exposure_warning(host)
     if note:
         print(note, file=out)
-    count = default_workers() if workers is None else max(1, workers) if hasattr(os, "fork") else 1
+    if not hasattr(os, "fork"):
+        workers = 1  # Windows: one process, a thread per connection
+    count = default_workers() if workers is None else max(1, workers)
     children: list[int] = []
     try:  # from here on, Ctrl-C ends the server quietly
         children = _fork_workers(server, count - 1)
