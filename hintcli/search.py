@@ -299,6 +299,7 @@ class Searcher:
         self._blob = "\x00".join(segments)
         self._postings: dict[str, dict[int, float]] = {}
         self._counts: dict[str, int] = {}
+        self._spelled: dict[str, list[tuple[float, str]]] = {}
         self._names: list[tuple[Suggestion, list[str]]] | None = None
         self._segments = segments
         own_first = next((k for k, d in enumerate(self._seg_doc) if d >= self.n), len(segments))
@@ -521,26 +522,42 @@ class Searcher:
             # (燃え付き); digits and Latin letters are what they are (8050).
             if not 3 <= len(word) <= 10 or word.isascii() or word in self._blob:
                 continue
-            candidates: set[int] = set()
-            for k in range(len(word) - 1):
-                gram = word[k : k + 2]
-                i = self._blob.find(gram)
-                while i != -1 and len(candidates) < 200:
-                    candidates.add(bisect_right(self._seg_start, i) - 1)
-                    i = self._blob.find(gram, i + 1)
             best: tuple[float, str] | None = None
-            for seg in sorted(candidates):
-                a = fuzz.partial_ratio_alignment(word, self._segments[seg])
-                if a is None or a.score < TYPO_MIN_RATIO:
-                    continue
-                fix = "".join(runs(self._segments[seg][a.dest_start : a.dest_end]))
+            for score, fix in self._spellings(word):
                 if any(k in word and k not in fix for k in known):
                     continue
-                if abs(len(fix) - len(word)) <= 1 and (best is None or a.score > best[0]):
-                    best = (a.score, fix)
+                if best is None or score > best[0]:
+                    best = (score, fix)
             if best:
                 out.append((word, best[1]))
         return out
+
+    def _spellings(self, word: str) -> list[tuple[float, str]]:
+        """The report's stretches that `_typos` may take for ``word``: (score, spelling),
+        within one character of its length; remembered like `postings`."""
+        try:
+            return self._spelled[word]
+        except KeyError:
+            pass
+        candidates: set[int] = set()
+        for k in range(len(word) - 1):
+            gram = word[k : k + 2]
+            i = self._blob.find(gram)
+            while i != -1 and len(candidates) < 200:
+                candidates.add(bisect_right(self._seg_start, i) - 1)
+                i = self._blob.find(gram, i + 1)
+        found = []
+        for seg in sorted(candidates):
+            a = fuzz.partial_ratio_alignment(word, self._segments[seg])
+            if a is None or a.score < TYPO_MIN_RATIO:
+                continue
+            fix = "".join(runs(self._segments[seg][a.dest_start : a.dest_end]))
+            if abs(len(fix) - len(word)) <= 1:
+                found.append((a.score, fix))
+        if len(self._spelled) >= POSTINGS_KEPT:
+            self._spelled.clear()
+        self._spelled[word] = found
+        return found
 
     # ---------------------------------------------------------------- ranking
 
