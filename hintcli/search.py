@@ -256,6 +256,7 @@ class Query(NamedTuple):
     single_word: bool  # the whole query is one word: any match of it counts
     units: tuple[str, ...] = ()  # what a result's evidence is counted in (see `Searcher.answer`)
     near: tuple[str, ...] = ()  # thesaurus words of topics the report does not treat (`near` entries)
+    known: tuple[str, ...] = ()  # the other thesaurus words it has (`Thesaurus.words_in`)
 
 
 class Searcher:
@@ -482,7 +483,8 @@ class Searcher:
                 continue
             units = [u for u in units if u not in x.word] + [x.word]  # 死 → 死にたい
         near = tuple(sorted({x.word for x in expansions if x.near} | set(self.thesaurus.near_words(qn))))
-        return Query(query, qn, tuple(terms), tuple(words), len(words) == 1, tuple(units), near)
+        known_words = tuple(self.thesaurus.words_in(qn))
+        return Query(query, qn, tuple(terms), tuple(words), len(words) == 1, tuple(units), near, known_words)
 
     def _phrases(self, qn: str) -> list[str]:
         """The longest stretches of the query that the report also has.
@@ -625,7 +627,11 @@ class Searcher:
             u
             for u in q.units
             if self.near_unit(u, q)
-            or (u not in self._blob and not any(u in v or v in u for v in expansions if v))
+            or (
+                u not in self._blob
+                and not any(u in v or v in u for v in expansions if v)
+                and not any(u in w or w in u for w in q.known)
+            )
         ]
         out += [n for n in q.near if not any(n in u for u in out)]
         if q.single_word and out == [q.units[0]] and q.units[0] not in q.words:
@@ -845,6 +851,8 @@ class Searcher:
         if self.near_unit(unit, q):
             return False
         if unit in self._blob:
+            return True
+        if any(unit in w or w in unit for w in q.known):
             return True
         for t in q.terms:
             if t.role in (EXPANSION, TYPO) and t.via:

@@ -119,14 +119,7 @@ class Thesaurus:
         """
         out: dict[str, Expansion] = {}
         variants: list[tuple[Expansion, list[str]]] = []
-        starts, cores = self._index()
-        q = normalized_query
-        # Only the entries with a word that starts like some part of the query, or
-        # whose kanji core the query has, can match: looked up, not scanned.
-        candidates = {i for k in range(len(q)) for i in starts.get(q[k : k + 2], ())}
-        candidates.update(i for k in range(len(q)) for i in starts.get(q[k], ()))
-        longest = max(map(len, cores), default=0)
-        candidates.update(i for core in _kanji_stretches(q, longest) for i in cores.get(core, ()))
+        candidates = self._candidates(normalized_query)
         for i in sorted(candidates):
             keys, targets = self.keys[i], self.targets[i]
             query = normalized_query
@@ -176,6 +169,34 @@ class Thesaurus:
                 if target not in out and target not in normalized_query:
                     out[target] = found._replace(key=target)
         return list(out.values())
+
+    def _candidates(self, q: str) -> set[int]:
+        """The entries that can match the normalized query ``q``: those with a word that
+        starts like some part of it, or whose kanji core it has (looked up, not scanned)."""
+        starts, cores = self._index()
+        candidates = {i for k in range(len(q)) for i in starts.get(q[k : k + 2], ())}
+        candidates.update(i for k in range(len(q)) for i in starts.get(q[k], ()))
+        longest = max(map(len, cores), default=0)
+        candidates.update(i for core in _kanji_stretches(q, longest) for i in cores.get(core, ()))
+        return candidates
+
+    def words_in(self, normalized_query: str) -> list[str]:
+        """Every word of a (not `near`) entry that the query has as it is, in the query's
+        order: `expand` takes an entry's report words once, for the first of its words it
+        finds, but each of them is a word the thesaurus knows."""
+        found = []
+        for i in self._candidates(normalized_query):
+            if i in self.near:
+                continue
+            query = normalized_query
+            for phrase in self.unless[i]:
+                query = query.replace(phrase, "\x00")
+            found += [
+                key
+                for key in self.keys[i]
+                if key in query and (not key.isascii() or _has_latin_word(query, key))
+            ]
+        return sorted(set(found), key=normalized_query.find)
 
     def _with_particles(self, i: int) -> tuple[tuple[str, str], ...]:
         """Entry i's words that have particles and a kanji, each with its particles left out

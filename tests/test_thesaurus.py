@@ -251,3 +251,23 @@ def test_review_names_a_near_word_the_report_has(tmp_path: Path) -> None:
     )
     problems = review(load_thesaurus(path).entries, store.load_corpus())
     assert problems == ["[[entry]]（ゲーム依存）: near = true ですが、words の「燃え尽き」は報告書にあります"]
+
+
+def test_every_word_of_an_entry_the_query_has_is_known_not_only_the_first(tmp_path: Path) -> None:
+    thesaurus = one_entry(tmp_path, ["お酒", "飲んでばかり"])
+    q = normalize("お酒を飲んでばかりいる")
+    # The report word comes once, for the first word found; both words are the thesaurus's.
+    assert [x.word for x in thesaurus.expand(q)] == ["お酒"]
+    assert thesaurus.words_in(q) == ["お酒", "飲んでばかり"]
+    assert thesaurus.words_in(normalize("夕方のニュース")) == []
+
+
+def test_a_near_entry_or_an_unless_phrase_is_no_known_word(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[entry]]\nwords = ["疲れ"]\nreport = ["連携"]\nunless = ["お疲れ様"]\n\n'
+        '[[entry]]\nwords = ["ゲーム"]\nreport = ["興味"]\nnear = true\n',
+    )
+    thesaurus = load_thesaurus(path)
+    assert thesaurus.words_in(normalize("お疲れ様です、ゲームの話")) == []
+    assert thesaurus.words_in(normalize("もう疲れた")) == ["疲れ"]
