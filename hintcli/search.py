@@ -256,7 +256,7 @@ class Query(NamedTuple):
     single_word: bool  # the whole query is one word: any match of it counts
     units: tuple[str, ...] = ()  # what a result's evidence is counted in (see `Searcher.answer`)
     near: tuple[str, ...] = ()  # thesaurus words of topics the report does not treat (`near` entries)
-    known: tuple[str, ...] = ()  # the other thesaurus words it has (`Thesaurus.words_in`)
+    known: tuple[tuple[str, ...], ...] = ()  # its thesaurus words, entry by entry (`Thesaurus.words_in`)
 
 
 class Searcher:
@@ -630,7 +630,7 @@ class Searcher:
             or (
                 u not in self._blob
                 and not any(u in v or v in u for v in expansions if v)
-                and not any(u in w or w in u for w in q.known)
+                and not any(u in w or w in u for keys in q.known for w in keys)
             )
         ]
         out += [n for n in q.near if not any(n in u for u in out)]
@@ -803,7 +803,12 @@ class Searcher:
         common_grams = [
             (i, g) for i, w in enumerate(q.words) if i in unit_of_word for g in _grams(w) if g in skipped
         ]
-        vias = {k: normalize(t.via or "") for k, t in enumerate(q.terms) if t.role in (EXPANSION, TYPO)}
+        # A thesaurus term stands for its word and for the other words of its entry in the query.
+        vias: dict[int, set[str]] = {}
+        for k, t in enumerate(q.terms):
+            if t.role in (EXPANSION, TYPO):
+                via = normalize(t.via or "")
+                vias[k] = {via, *(w for keys in q.known if via in keys for w in keys)} - {""}
         for d in eligible:
             present = has(d)
             covered: set[int] = {units.index(w) for w in present if w in units}
@@ -824,8 +829,7 @@ class Searcher:
                         if word[i : i + 2] == t.text:
                             at.update((i, i + 1))
                 elif t.role in (EXPANSION, TYPO):
-                    via = vias[k]
-                    covered.update(i for i, u in enumerate(units) if via and (u in via or via in u))
+                    covered.update(i for i, u in enumerate(units) if any(u in v or v in u for v in vias[k]))
                 elif t.role == PHRASE:
                     covered.update(i for i, u in enumerate(units) if u in t.text)
             for w in unit_of_word:
@@ -852,7 +856,7 @@ class Searcher:
             return False
         if unit in self._blob:
             return True
-        if any(unit in w or w in unit for w in q.known):
+        if any(unit in w or w in unit for keys in q.known for w in keys):
             return True
         for t in q.terms:
             if t.role in (EXPANSION, TYPO) and t.via:

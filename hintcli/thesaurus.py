@@ -180,10 +180,11 @@ class Thesaurus:
         candidates.update(i for core in _kanji_stretches(q, longest) for i in cores.get(core, ()))
         return candidates
 
-    def words_in(self, normalized_query: str) -> list[str]:
-        """Every word of a (not `near`) entry that the query has as it is, in the query's
-        order: `expand` takes an entry's report words once, for the first of its words it
-        finds, but each of them is a word the thesaurus knows."""
+    def words_in(self, normalized_query: str) -> list[tuple[str, ...]]:
+        """The words of each (not `near`) entry that the query has as they are, entry by
+        entry, in the query's order: `expand` takes an entry's report words once, for the
+        first of its words it finds, but each of them is a word the thesaurus knows, and
+        those report words stand for each of them."""
         found = []
         for i in self._candidates(normalized_query):
             if i in self.near:
@@ -191,12 +192,14 @@ class Thesaurus:
             query = normalized_query
             for phrase in self.unless[i]:
                 query = query.replace(phrase, "\x00")
-            found += [
+            keys = tuple(
                 key
                 for key in self.keys[i]
                 if key in query and (not key.isascii() or _has_latin_word(query, key))
-            ]
-        return sorted(set(found), key=normalized_query.find)
+            )
+            if keys:
+                found.append(tuple(sorted(keys, key=normalized_query.find)))
+        return sorted(set(found), key=lambda keys: (normalized_query.find(keys[0]), keys))
 
     def _with_particles(self, i: int) -> tuple[tuple[str, str], ...]:
         """Entry i's words that have particles and a kanji, each with its particles left out

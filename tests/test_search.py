@@ -541,3 +541,12 @@ def test_a_sentence_with_a_number_and_a_counter_is_still_searched(searcher: Sear
 def test_a_count_or_a_date_is_no_unit_of_evidence(searcher: Searcher, query: str) -> None:
     units = searcher.parse(query).units
     assert units and not any(c.isdigit() or c in "二十三" for u in units for c in u), units
+
+
+def test_report_words_of_an_entry_stand_for_each_of_its_words_in_the_query(searcher: Searcher) -> None:
+    # インテーク and 受理会議 are words of one thesaurus entry; its report words come once,
+    # for インテーク, and they are the evidence for 受理会議 too (it found nothing before).
+    alone = searcher.answer("受理会議")
+    both = searcher.answer("インテーク後の受理会議")
+    assert both.results and both.covered and both.unknown == ()
+    assert both.results[0].entry.id == alone.results[0].entry.id

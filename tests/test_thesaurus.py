@@ -258,7 +258,7 @@ def test_every_word_of_an_entry_the_query_has_is_known_not_only_the_first(tmp_pa
     q = normalize("お酒を飲んでばかりいる")
     # The report word comes once, for the first word found; both words are the thesaurus's.
     assert [x.word for x in thesaurus.expand(q)] == ["お酒"]
-    assert thesaurus.words_in(q) == ["お酒", "飲んでばかり"]
+    assert thesaurus.words_in(q) == [("お酒", "飲んでばかり")]
     assert thesaurus.words_in(normalize("夕方のニュース")) == []
 
 
@@ -270,4 +270,4 @@ def test_a_near_entry_or_an_unless_phrase_is_no_known_word(tmp_path: Path) -> No
     )
     thesaurus = load_thesaurus(path)
     assert thesaurus.words_in(normalize("お疲れ様です、ゲームの話")) == []
-    assert thesaurus.words_in(normalize("もう疲れた")) == ["疲れ"]
+    assert thesaurus.words_in(normalize("もう疲れた")) == [("疲れ",)]
