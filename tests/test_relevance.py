@@ -89,6 +89,13 @@ FLOORS = {
         ("keywords", 0.77, 0.92, 0.84),
         ("situations", 0.44, 0.84, 0.60),
     ],
+    # Written blind in the same round (told to list every passage that answers, an example
+    # too); measured once, after the round's last change to search, and never tuned on.
+    "queries-13.tsv": [
+        ("all", 0.82, 0.93, 0.86),
+        ("keywords", 0.90, 0.92, 0.91),
+        ("situations", 0.77, 0.94, 0.84),
+    ],
 }
 # Off-topic sets (query, "off", "-"): at least this many find nothing. offtopic-2 was
 # held out (26 of 30 when first measured); offtopic-1 was tuned on (24 of 30).
@@ -97,11 +104,17 @@ OFF_TOPIC_FLOORS = {
     "offtopic-2.tsv": 25,
     "offtopic-3.tsv": 23,
     "offtopic-4.tsv": 20,
-}  # -3: 24 of 30, held out; -4: 21 of 26 (13 of them built of the report's everyday words), held out
+    "offtopic-5.tsv": 18,
+}  # -3: 24 of 30, held out; -4: 21 of 26 and -5: 19 of 26 (half of each built of the report's everyday words), held out
 # Topics the report does not treat (query, "notcovered", missing words): at least this
 # many of 20 get no strong result, and at least this many name a missing word as unknown.
 # -3 was measured once before the near-topic rules of its round: 9 and 14.
-NOT_COVERED_FLOORS = {"notcovered.tsv": (12, 14), "notcovered-2.tsv": (12, 14), "notcovered-3.tsv": (14, 14)}
+NOT_COVERED_FLOORS = {
+    "notcovered.tsv": (12, 14),
+    "notcovered-2.tsv": (12, 14),
+    "notcovered-3.tsv": (14, 14),
+    "notcovered-4.tsv": (11, 14),  # measured once, held out: 12 and 15
+}
 CASES = [(name, group, *floors) for name, groups in FLOORS.items() for group, *floors in groups]
 
 
