@@ -36,8 +36,10 @@ import contextlib
 import errno
 import ipaddress
 import os
+import queue
 import socket
 import sys
+import threading
 import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -59,6 +61,7 @@ DEFAULT_PORT = 8765
 MAX_QUERY_CHARS = 500  # a search query's length in characters; longer is refused (400)
 MAX_TARGET = 8192  # bytes of the request target (path and query, percent-encoded): 500 kanji take ~4.5 KB
 MAX_WORKERS = 4  # processes answering at once (`default_workers`)
+KEPT_THREADS = 16  # threads per process kept waiting for connections (more start when they are busy)
 IDLE_TIMEOUT = 10.0  # seconds a connection may stay silent before it is closed
 DEFAULT_LIMIT = 5  # results, as `hint search`
 # Searches remembered (query and filters -> ranked results; the data never changes while serving):
@@ -641,9 +644,33 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class Server(ThreadingHTTPServer):
+    """A thread per connection, taken from threads kept waiting (starting one costs more
+    than a search's answer from the cache); when every kept thread is busy (silent or
+    slow clients), a new one, as `ThreadingHTTPServer` does, so nobody waits."""
+
     daemon_threads = True  # Ctrl-C does not wait for idle connections
     allow_reuse_address = True
     request_queue_size = 64
+    kept_threads = KEPT_THREADS
+    _pool: tuple[int, queue.SimpleQueue[tuple[Any, Any]], threading.Semaphore] | None = None
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        pool = self._pool
+        if pool is None or pool[0] != os.getpid():  # first request in this process (or this worker)
+            pool = self._pool = (os.getpid(), queue.SimpleQueue(), threading.Semaphore(0))
+            for _ in range(self.kept_threads):
+                threading.Thread(target=self._kept_thread, args=pool[1:], daemon=True).start()
+        _, jobs, idle = pool
+        if idle.acquire(blocking=False):
+            jobs.put((request, client_address))
+        else:
+            super().process_request(request, client_address)
+
+    def _kept_thread(self, jobs: queue.SimpleQueue[tuple[Any, Any]], idle: threading.Semaphore) -> None:
+        while True:
+            idle.release()
+            request, client_address = jobs.get()
+            self.process_request_thread(request, client_address)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]

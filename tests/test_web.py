@@ -395,6 +395,28 @@ def test_a_silent_client_does_not_block_others(site: Running) -> None:
             s.close()
 
 
+def test_more_silent_clients_than_kept_threads_block_nobody() -> None:
+    server = web.make_server("127.0.0.1", 0)
+    server.kept_threads = 2
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        assert get(port, "/about").status == 200  # the kept threads are running
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(5)]
+        try:
+            for s in idle:
+                s.sendall(b"GET / HTTP/1.1\r\n")  # half a request, then nothing
+            started = time.perf_counter()
+            assert all(get(port, f"/scene/{n}").status == 200 for n in (1, 2, 3))
+            assert time.perf_counter() - started < 2
+        finally:
+            for s in idle:
+                s.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_concurrent_clients_all_get_answers(site: Running) -> None:
     errors: list[str] = []
 
