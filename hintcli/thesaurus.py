@@ -41,6 +41,7 @@ FUZZY_MIN = 70.0
 # query has other particles there, or none (see `fold_particles`).
 PARTICLE_CLOSENESS = 0.9
 FOLDED_MIN = 3
+RECENT_QUERIES = 8  # queries whose candidate entries are remembered (see `Thesaurus._candidates`)
 _PARTICLE_CHARS = "がのをにはでとへもか"
 _PARTICLES = str.maketrans("", "", _PARTICLE_CHARS)
 _ANY = f"[{_PARTICLE_CHARS}]*"
@@ -92,6 +93,7 @@ class Thesaurus:
         self._starts: dict[str, list[int]] | None = None
         self._cores_index: dict[str, list[int]] | None = None
         self._folded: dict[int, tuple[tuple[str, str], ...]] = {}
+        self._recent: dict[str, frozenset[int]] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -170,9 +172,18 @@ class Thesaurus:
                     out[target] = found._replace(key=target)
         return list(out.values())
 
-    def _candidates(self, q: str) -> set[int]:
+    def _candidates(self, q: str) -> frozenset[int]:
         """The entries that can match the normalized query ``q``: those with a word that
-        starts like some part of it, or whose kanji core it has (looked up, not scanned)."""
+        starts like some part of it, or whose kanji core it has (looked up, not scanned).
+        The last few are remembered: `expand` and `words_in` ask for the same query."""
+        found = self._recent.get(q)
+        if found is None:
+            if len(self._recent) >= RECENT_QUERIES:
+                self._recent.clear()  # atomic: a server's threads share this
+            found = self._recent[q] = frozenset(self._find_candidates(q))
+        return found
+
+    def _find_candidates(self, q: str) -> set[int]:
         starts, cores = self._index()
         candidates = {i for k in range(len(q)) for i in starts.get(q[k : k + 2], ())}
         candidates.update(i for k in range(len(q)) for i in starts.get(q[k], ()))
