@@ -685,8 +685,8 @@ class Searcher:
                     matched_grams.setdefault((d, term.word), []).append(idf)
             if is_strong:
                 eligible.update(post)
-            self._part.score(term.weight, post, part_scores)
-            self._section.score(term.weight, post, section_scores)
+            self._part.score(term.weight, term.text, post, part_scores)
+            self._section.score(term.weight, term.text, post, section_scores)
         # An entry with most of a katakana word's trigrams, one of them rare, has the word
         # (スーパーバイサー); one or two of them (プログラミング ~ タイミング) is chance.
         has_word: set[tuple[int, int]] = set()
@@ -1101,9 +1101,20 @@ class Grouping:
         for d, g in enumerate(self.of):
             self.length[g] += doc_len[d]
         self.avg = sum(self.length) / max(1, self.size)
+        self._scores: dict[str, tuple[tuple[int, float], ...]] = {}
 
-    def score(self, weight: float, post: dict[int, float], scores: list[float]) -> None:
-        """Add one term's BM25 over the groups, each group taken as one document."""
+    def score(self, weight: float, term: str, post: dict[int, float], scores: list[float]) -> None:
+        """Add one term's BM25 over the groups, each group taken as one document
+        (``post``: the term's postings; what they give each group is remembered by term)."""
+        found = self._scores.get(term)
+        if found is None:
+            if len(self._scores) >= POSTINGS_KEPT:
+                self._scores.clear()
+            found = self._scores[term] = self._group_scores(post)
+        for g, s in found:
+            scores[g] += weight * s
+
+    def _group_scores(self, post: dict[int, float]) -> tuple[tuple[int, float], ...]:
         tf = [0.0] * self.size
         grouped = len(self.of)  # entries past the grouped ones (a team's own) belong to no group
         for d, x in post.items():
@@ -1111,10 +1122,11 @@ class Grouping:
                 tf[self.of[d]] += x
         df = sum(1 for x in tf if x)
         idf = math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
-        for g, x in enumerate(tf):
-            if x:
-                norm = K1 * (1 - B + B * self.length[g] / self.avg)
-                scores[g] += weight * idf * x * (K1 + 1) / (x + norm)
+        return tuple(
+            (g, idf * x * (K1 + 1) / (x + K1 * (1 - B + B * self.length[g] / self.avg)))
+            for g, x in enumerate(tf)
+            if x
+        )
 
     @staticmethod
     def lift(scores: list[float], most: float, floor: float) -> list[float]:

@@ -94,6 +94,7 @@ class Thesaurus:
         self._cores_index: dict[str, list[int]] | None = None
         self._folded: dict[int, tuple[tuple[str, str], ...]] = {}
         self._recent: dict[str, frozenset[int]] = {}
+        self._longest_core = 0  # set by _index
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -187,7 +188,7 @@ class Thesaurus:
         starts, cores = self._index()
         candidates = {i for k in range(len(q)) for i in starts.get(q[k : k + 2], ())}
         candidates.update(i for k in range(len(q)) for i in starts.get(q[k], ()))
-        longest = max(map(len, cores), default=0)
+        longest = self._longest_core
         candidates.update(i for core in _kanji_stretches(q, longest) for i in cores.get(core, ()))
         return candidates
 
@@ -239,6 +240,7 @@ class Thesaurus:
                     if core:
                         cores.setdefault(core, []).append(i)
             self._starts, self._cores_index = starts, cores
+            self._longest_core = max(map(len, cores), default=0)
         assert self._cores_index is not None
         return self._starts, self._cores_index
 
