@@ -1367,12 +1367,13 @@ def _closeness(qn: str, name: str) -> float:
 
 
 def heading_similarity(qn: str, heading: str) -> float:
-    """How closely a normalized query matches a heading, 0..1.
+    """How closely a normalized query matches a heading, 0..1 (0 at or under HEADING_SIM_FLOOR,
+    where it lifts nothing: rapidfuzz may then stop early).
 
     partial_ratio finds the best alignment of the shorter string in the longer;
     a query much shorter than the heading only partly matches it.
     """
     if not qn or not heading:
         return 0.0
-    sim = fuzz.partial_ratio(qn, heading) / 100.0
+    sim = fuzz.partial_ratio(qn, heading, score_cutoff=HEADING_SIM_FLOOR * 100) / 100.0
     return sim * math.sqrt(min(1.0, len(qn) / len(heading)))
