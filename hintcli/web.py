@@ -609,7 +609,8 @@ class Handler(BaseHTTPRequestHandler):
         self._send(reply, head)
 
     def _send(self, reply: Reply, head: bool) -> None:
-        if self.headers and ("Content-Length" in self.headers or "Transfer-Encoding" in self.headers):
+        headers = getattr(self, "headers", None)  # not read yet when the request line was bad
+        if headers is None or "Content-Length" in headers or "Transfer-Encoding" in headers:
             # A body this server never reads would be taken for the next request.
             self.close_connection = True
         self.send_response(reply.status)
@@ -652,7 +653,7 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
     kept_threads = KEPT_THREADS
-    _pool: tuple[int, queue.SimpleQueue[tuple[Any, Any]], threading.Semaphore] | None = None
+    _pool: tuple[int, queue.SimpleQueue[tuple[Any, Any] | None], threading.Semaphore] | None = None
 
     def process_request(self, request: Any, client_address: Any) -> None:
         pool = self._pool
@@ -666,11 +667,22 @@ class Server(ThreadingHTTPServer):
         else:
             super().process_request(request, client_address)
 
-    def _kept_thread(self, jobs: queue.SimpleQueue[tuple[Any, Any]], idle: threading.Semaphore) -> None:
+    def _kept_thread(
+        self, jobs: queue.SimpleQueue[tuple[Any, Any] | None], idle: threading.Semaphore
+    ) -> None:
         while True:
             idle.release()
-            request, client_address = jobs.get()
-            self.process_request_thread(request, client_address)
+            job = jobs.get()
+            if job is None:
+                return  # the server is closed
+            self.process_request_thread(*job)
+
+    def server_close(self) -> None:
+        super().server_close()
+        pool = self._pool
+        if pool is not None and pool[0] == os.getpid():
+            for _ in range(self.kept_threads):
+                pool[1].put(None)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]

@@ -281,6 +281,27 @@ def test_a_browser_keeps_its_connection_for_the_next_requests(site: Running) -> 
         conn.close()
 
 
+@pytest.mark.parametrize(
+    ("request_line", "status"),
+    # A line the server cannot read as HTTP/1.x is answered as HTTP/0.9 was: the page alone.
+    [(b"GET /" + b"a" * 70000 + b" HTTP/1.1", b"414"), (b"garbage", None), (b"GET / HTTP/9.9", None)],
+)
+def test_a_bad_request_line_gets_a_japanese_page_and_a_closed_connection(
+    site: Running, request_line: bytes, status: bytes | None
+) -> None:
+    with socket.create_connection(("127.0.0.1", site.port), timeout=10) as sock:
+        sock.sendall(request_line + b"\r\nHost: localhost\r\n\r\n")
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    if status is None:
+        head, body = b"", received
+    else:
+        head, _, body = received.partition(b"\r\n\r\n")
+        assert head.split(b" ")[1] == status and b"Connection: close" in head
+    assert body.lower().startswith(b"<!doctype html>") and "リクエスト" in body.decode("utf-8")
+
+
 def test_a_request_with_a_body_gets_its_answer_and_a_closed_connection(site: Running) -> None:
     # The body is never read, so the connection cannot carry another request.
     with socket.create_connection(("127.0.0.1", site.port), timeout=10) as sock:
@@ -415,6 +436,20 @@ def test_more_silent_clients_than_kept_threads_block_nobody() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_closing_the_server_ends_its_kept_threads() -> None:
+    before = threading.active_count()
+    server = web.make_server("127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    assert get(server.server_address[1], "/about").status == 200
+    assert threading.active_count() >= before + server.kept_threads
+    server.shutdown()
+    server.server_close()
+    deadline = time.monotonic() + 5
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert threading.active_count() <= before
 
 
 def test_concurrent_clients_all_get_answers(site: Running) -> None:
