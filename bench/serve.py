@@ -1,6 +1,6 @@
 """Load and memory benchmark of `hint serve`, side by side with `hint search --json`.
 
-    python bench/serve.py                 # ~1-2 minutes on 2 cores
+    python bench/serve.py                 # ~3-4 minutes on 2 cores
     python bench/serve.py --requests 4000 --memory-requests 20000
 
 Starts the server of the hintcli installed next to this Python on 127.0.0.1
@@ -9,16 +9,19 @@ runs) and prints:
 
 1. The wall time of one ``hint search QUERY --json --limit 5`` run (median of
    interleaved runs before and after the load), the yardstick.
-2. Load: ``--clients`` (8) concurrent clients, each a thread (http.client),
-   ``--requests`` (2,000) requests in all, alternating
-   ``/api/search?q=…&limit=5`` and ``/?q=…``, while four connections that
-   never send anything stay open; three times: eight queries repeated (the
-   server's small result cache answers most) and every request a query never
-   asked before (the uncached cost), each request on a new connection; then
-   every query new again, each client keeping one connection (HTTP/1.1
-   keep-alive, as a browser's fetch does).
-   Errors (any status but 200, any exception), throughput, latency
-   p50/p95/p99/max, and p95 as a share of the yardstick (goal: below 1/4).
+2. Load: ``--clients`` (8) concurrent clients (http.client), ``--requests``
+   (2,000) requests in all, alternating ``/api/search?q=…&limit=5`` and
+   ``/?q=…``, while four connections that never send anything stay open;
+   five times: eight queries repeated (the server's small result cache
+   answers most), then every request a query never asked before (the
+   uncached cost; no earlier run asked it either), each request on a new
+   connection, then each client keeping one connection (HTTP/1.1
+   keep-alive, as a browser's fetch does); the clients are threads of this
+   process (they share its interpreter lock, so a reply may wait for its
+   client's turn), and for the last two runs one process each, as separate
+   browsers are. Errors (any status but 200, any exception), throughput,
+   latency p50/p95/p99/max, and p95 as a share of the yardstick (goal:
+   below 1/4).
 3. Memory: the server's resident set (VmRSS, its worker processes included) before and after
    ``--memory-requests`` (10,000) more requests, every query new (the
    result cache full and turning over) (goal: growth below 10 MiB).
@@ -137,12 +140,19 @@ def workers(pid: int) -> int:
     return 1 + len(children.read_text().split()) if children.exists() else 1
 
 
+_asked = 0  # distinct queries handed out so far: each run gets queries no earlier run asked
+
+
 def paths(distinct: int = 0) -> list[str]:
-    """The 8 queries on both routes; with ``distinct``, that many queries no two requests share."""
+    """The 8 queries on both routes; with ``distinct``, that many queries no two requests share
+    (nor any earlier run: the server's word-level memory starts no warmer for a later run)."""
+    global _asked
     if distinct:
         n = len(WORDS)
+        first, _asked = _asked, _asked + distinct
         queries = [
-            f"{WORDS[i % n]}{WORDS[(i // n) % n]} {WORDS[(i // (n * n) + i) % n]}" for i in range(distinct)
+            f"{WORDS[i % n]}{WORDS[(i // n) % n]} {WORDS[(i // (n * n) + i) % n]}"
+            for i in range(first, first + distinct)
         ]
     else:
         queries = QUERIES
@@ -154,60 +164,65 @@ def paths(distinct: int = 0) -> list[str]:
     return out
 
 
-def load(
-    port: int, clients: int, total: int, distinct: bool = False, keep: bool = False
-) -> tuple[list[float], list[str], float]:
-    """``total`` requests from ``clients`` threads; latencies (s), errors, wall seconds.
-
-    Each request on a new connection, or with ``keep`` each client's requests on one
-    connection that it keeps (HTTP/1.1, as a browser's fetch does).
-    """
-    targets = paths(total if distinct else 0)
+def run_client(port: int, targets: list[str], keep: bool) -> tuple[list[float], list[str]]:
+    """One client: its requests in order, each on a new connection, or with ``keep`` on one
+    connection that it keeps (HTTP/1.1, as a browser's fetch does); latencies (s), errors."""
     latencies: list[float] = []
     errors: list[str] = []
-    lock = threading.Lock()
-    counter = iter(range(total))
-
-    def client() -> None:
-        mine: list[float] = []
-        kept: HTTPConnection | None = None
-        while True:
-            with lock:
-                i = next(counter, None)
-            if i is None:
-                break
-            path = targets[i % len(targets)]
-            started = time.perf_counter()
-            try:
-                conn = kept or HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request("GET", path)
-                res = conn.getresponse()
-                res.read()
-                if keep and not res.will_close:
-                    kept = conn
-                else:
-                    conn.close()
-                    kept = None
-                if res.status != 200:
-                    with lock:
-                        errors.append(f"{res.status} {path}")
-            except Exception as exc:
+    kept: HTTPConnection | None = None
+    for path in targets:
+        started = time.perf_counter()
+        try:
+            conn = kept or HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path)
+            res = conn.getresponse()
+            res.read()
+            if keep and not res.will_close:
+                kept = conn
+            else:
+                conn.close()
                 kept = None
-                with lock:
-                    errors.append(f"{type(exc).__name__} {path}")
-            mine.append(time.perf_counter() - started)
-        if kept:
-            kept.close()
-        with lock:
-            latencies.extend(mine)
+            if res.status != 200:
+                errors.append(f"{res.status} {path}")
+        except Exception as exc:
+            kept = None
+            errors.append(f"{type(exc).__name__} {path}")
+        latencies.append(time.perf_counter() - started)
+    if kept:
+        kept.close()
+    return latencies, errors
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+
+def load(
+    port: int, clients: int, total: int, distinct: bool = False, keep: bool = False, processes: bool = False
+) -> tuple[list[float], list[str], float]:
+    """``total`` requests from ``clients`` clients; latencies (s), errors, wall seconds.
+
+    The clients are threads of this process (they share its interpreter lock: a reply
+    may wait for its client's turn), or with ``processes`` one process each, as
+    separate browsers are. Client k sends requests k, k + clients, ...
+    """
+    targets = paths(total if distinct else 0)
+    shares = [[targets[i % len(targets)] for i in range(k, total, clients)] for k in range(clients)]
     started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, errors, time.perf_counter() - started
+    if processes:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(clients) as pool:
+            results = pool.starmap(run_client, [(port, share, keep) for share in shares])
+    else:
+        results = [([], []) for _ in shares]
+
+        def client(k: int) -> None:
+            results[k] = run_client(port, shares[k], keep)
+
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    wall = time.perf_counter() - started
+    return [x for lat, _ in results for x in lat], [e for _, errs in results for e in errs], wall
 
 
 def hint_search_wall(runs: int) -> list[float]:
@@ -250,6 +265,12 @@ def main() -> None:
             "every query new; a new connection each": load(port, args.clients, args.requests, distinct=True),
             "every query new; each client keeps its connection": load(
                 port, args.clients, args.requests, distinct=True, keep=True
+            ),
+            "every query new; a new connection each; clients in their own processes": load(
+                port, args.clients, args.requests, distinct=True, processes=True
+            ),
+            "every query new; each client keeps its connection; clients in their own processes": load(
+                port, args.clients, args.requests, distinct=True, keep=True, processes=True
             ),
         }
         for s in idle:
