@@ -239,8 +239,10 @@ class Thesaurus:
                 for core in entry_cores:
                     if core:
                         cores.setdefault(core, []).append(i)
-            self._starts, self._cores_index = starts, cores
+            # `_starts` last: it says the index is ready (a server's threads may ask meanwhile).
             self._longest_core = max(map(len, cores), default=0)
+            self._cores_index = cores
+            self._starts = starts
         assert self._cores_index is not None
         return self._starts, self._cores_index
 

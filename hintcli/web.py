@@ -620,6 +620,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
+        elif self.request_version == "HTTP/1.0":
+            self.send_header("Connection", "keep-alive")  # it asked to keep it: say it is kept
         self.end_headers()
         if not head:
             self.wfile.write(reply.body)
@@ -827,9 +829,18 @@ def _fork_workers(server: Server, count: int) -> list[int]:
     server.socket.setblocking(False)  # the copies race for each connection; a loser must not wait in accept
     gc.freeze()  # the loaded data stays shared between the copies: no collection touches it
     lifeline, keep = os.pipe()
-    children = []
+    children: list[int] = []
     for _ in range(count):
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # the system's process limit: fewer copies answer, that is all
+            reason = exc.strerror or type(exc).__name__
+            print(
+                f"hint serve: プロセスを増やせませんでした（{reason}）。{len(children) + 1} プロセスで答えます",
+                file=sys.stderr,
+                flush=True,
+            )
+            break
         if pid:
             children.append(pid)
             continue
@@ -844,6 +855,12 @@ def _fork_workers(server: Server, count: int) -> list[int]:
 
             threading.Thread(target=watch, daemon=True).start()
             server.serve_forever(poll_interval=0.5)
+        except Exception as exc:  # a bug: said once, the other processes go on answering
+            print(
+                f"hint serve: 答えるプロセスの一つが止まりました（{type(exc).__name__}）",
+                file=sys.stderr,
+                flush=True,
+            )
         finally:
             os._exit(0)
     os.close(lifeline)

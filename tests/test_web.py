@@ -6,6 +6,7 @@ the standard library's http.client (no traffic leaves this machine).
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import re
@@ -302,6 +303,38 @@ def test_a_bad_request_line_gets_a_japanese_page_and_a_closed_connection(
     assert body.lower().startswith(b"<!doctype html>") and "リクエスト" in body.decode("utf-8")
 
 
+def test_an_http_1_0_client_asking_to_keep_its_connection_is_told_it_is_kept(site: Running) -> None:
+    with socket.create_connection(("127.0.0.1", site.port), timeout=10) as sock:
+        host = f"127.0.0.1:{site.port}"
+        sock.sendall(f"GET /about HTTP/1.0\r\nHost: {host}\r\nConnection: keep-alive\r\n\r\n".encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(65536)
+        assert b"Connection: keep-alive" in head
+        sock.sendall(f"GET /about HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())  # no keep-alive: closed
+        rest = b""
+        while chunk := sock.recv(65536):
+            rest += chunk
+        assert rest.count(b"HTTP/1.") == 1 and b"Connection: close" in rest
+
+
+def test_a_failed_fork_leaves_fewer_processes_answering_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(web.os, "fork", no_fork, raising=False)
+    server = web.make_server("127.0.0.1", 0)
+    try:
+        assert web._fork_workers(server, 2) == []
+    finally:
+        server.server_close()
+        gc.unfreeze()  # _fork_workers froze this process's objects for the copies it meant to make
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "プロセスを増やせませんでした" in err and "1 プロセスで答えます" in err
+
+
 def test_a_request_with_a_body_gets_its_answer_and_a_closed_connection(site: Running) -> None:
     # The body is never read, so the connection cannot carry another request.
     with socket.create_connection(("127.0.0.1", site.port), timeout=10) as sock:
@@ -571,6 +604,12 @@ def test_worker_processes_answer_together_and_end_with_ctrl_c() -> None:
         for t in threads:
             t.join()
         assert errors == []
+        # With the first process stopped, only the workers can answer: they do.
+        proc.send_signal(signal.SIGSTOP)
+        try:
+            assert all(get(port, f"/scene/{n}").status == 200 for n in range(1, 7))
+        finally:
+            proc.send_signal(signal.SIGCONT)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=10)
         assert proc.returncode == 130 and out == "終了しました\n" and err == ""
