@@ -59,9 +59,10 @@ from .thesaurus import Thesaurus
 FIELD_WEIGHT = (1.0, 0.6, 0.25)  # an entry's own text, its heading, its scene's title
 K1, B = 1.2, 0.5
 MAX_QUERY_CHARS = 1000  # a pasted case note longer than this is matched on its start
-POSTINGS_KEPT = (
-    2_000  # terms a searcher remembers postings and more of (≈ +3.5 MiB over 10,000 varied queries)
-)
+# Terms whose postings (and counts, spellings, group scores) a searcher remembers: the first
+# ones it meets, which in a server are the common words; later ones are looked up each time.
+# About +4 MiB per process once full.
+POSTINGS_KEPT = 2_000
 
 # Term weights, relative to a bigram of a word.
 W_BIGRAM = 1.0
@@ -326,16 +327,16 @@ class Searcher:
         """Entry index → field-weighted count of `term` in that entry (do not change it).
 
         Remembered: a query looks a word up several times, and a server sees the same
-        words in query after query. Bounded by POSTINGS_KEPT terms.
+        words in query after query. The first POSTINGS_KEPT terms are kept (a
+        server meets its common words first), the rest are looked up each time.
         """
         try:
             return self._postings[term]
         except KeyError:
             pass
         out = self._find_postings(term)
-        if len(self._postings) >= POSTINGS_KEPT:
-            self._postings.clear()
-        self._postings[term] = out
+        if len(self._postings) < POSTINGS_KEPT:
+            self._postings[term] = out
         return out
 
     def _report_count(self, term: str) -> int:
@@ -344,9 +345,9 @@ class Searcher:
             return self._counts[term]
         except KeyError:
             pass
-        if len(self._counts) >= POSTINGS_KEPT:
-            self._counts.clear()
-        n = self._counts[term] = self._blob.count(term, 0, self._report_end)
+        n = self._blob.count(term, 0, self._report_end)
+        if len(self._counts) < POSTINGS_KEPT:
+            self._counts[term] = n
         return n
 
     def _find_postings(self, term: str) -> dict[int, float]:
@@ -558,9 +559,8 @@ class Searcher:
             fix = "".join(runs(self._segments[seg][a.dest_start : a.dest_end]))
             if abs(len(fix) - len(word)) <= 1:
                 found.append((a.score, fix))
-        if len(self._spelled) >= POSTINGS_KEPT:
-            self._spelled.clear()
-        self._spelled[word] = found
+        if len(self._spelled) < POSTINGS_KEPT:
+            self._spelled[word] = found
         return found
 
     # ---------------------------------------------------------------- ranking
@@ -1110,9 +1110,9 @@ class Grouping:
         (``post``: the term's postings; what they give each group is remembered by term)."""
         found = self._scores.get(term)
         if found is None:
-            if len(self._scores) >= POSTINGS_KEPT:
-                self._scores.clear()
-            found = self._scores[term] = self._group_scores(post)
+            found = self._group_scores(post)
+            if len(self._scores) < POSTINGS_KEPT:
+                self._scores[term] = found
         for g, s in found:
             scores[g] += weight * s
 
