@@ -1152,7 +1152,7 @@ def check(ctx: typer.Context) -> None:
             sys.stdout.write(f"{shown_line(str(problem))}\n")
         sys.stdout.write(f"問題が {len(problems)} 件あります。直すまで、その項目やファイルは読み飛ばします\n")
         raise typer.Exit(EXIT_DATA)
-    mine = sum(1 for e in corpus.entries if e.source != "report")
+    mine = sum(1 for e in corpus.entries if e.own)
     folders = len(own.folders())
     sys.stdout.write(f"問題はありません（報告書と独自のヒント {mine} 項目、利用者フォルダ {folders} か所）\n")
 

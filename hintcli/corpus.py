@@ -76,6 +76,9 @@ class Fix(NamedTuple):
     corrected: str
 
 
+REPORT = "report"  # the source of the report's own passages (any other is a team's)
+
+
 class Entry(NamedTuple):
     """One passage of the report. Each field means one thing, whatever the kind."""
 
@@ -94,18 +97,23 @@ class Entry(NamedTuple):
     subheading: str | None = None  # a story's subsection, under its section
     agency: str | None = None  # a named implementing body (島根県)
     fixes: tuple[Fix, ...] = ()
-    source: str = "report"  # "report", or the name of the team's source it comes from
+    source: str = REPORT  # REPORT, or the name of the team's source it comes from
     file: str = ""
     author: str | None = None  # an own entry's author, as written
     date: str | None = None  # an own entry's date, as written (2026-12-03)
     category: str | None = None  # an own entry's practice category (支援体制の分類)
     note_on: str | None = None  # the report entry an own note is about (s1-h8)
 
+    @property
+    def own(self) -> bool:
+        """A team's own entry (or note), not the report's text."""
+        return self.source != REPORT
+
 
 def from_source(entry: Entry, wanted: str) -> bool:
     """``--source``: "report" (the report's entries), "own" (a team's), or one source's name."""
-    if wanted in ("report", "own"):
-        return (entry.source == "report") == (wanted == "report")
+    if wanted in (REPORT, "own"):
+        return entry.own == (wanted == "own")
     return entry.source == wanted
 
 
@@ -375,7 +383,7 @@ def from_plain(data: Any) -> Corpus:
     scenes: dict[int, Scene] = {}
     for row in rows("scenes", scene_values):
         fields = dict(zip(SCHEMA["Scene"], row, strict=True))
-        own = tuple(e for e in entries if e.scene == fields["number"] and e.source == "report")
+        own = tuple(e for e in entries if e.scene == fields["number"] and not e.own)
         scenes[fields["number"]] = Scene(entries=own, **fields)
     if sorted(scenes) != list(SCENE_NUMBERS) or len(entries) != len({e.id for e in entries}):
         raise ValueError("not the report's scenes, or an ID twice")
@@ -723,7 +731,7 @@ def _load_about(path: Path) -> dict[str, Any]:
 
 def load(data_dir: Path) -> Corpus:
     """Load and validate the report (``data_dir/report``) and its themes (``data_dir/themes.toml``)."""
-    source, folder = "report", data_dir / "report"
+    source, folder = REPORT, data_dir / "report"
     themes = load_themes(data_dir / "themes.toml")
     about = _load_about(folder / "about.toml")
     practices, sections = _load_practices(folder / "practices.toml", source)

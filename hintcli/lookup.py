@@ -14,7 +14,7 @@ them (the CLI in Japanese on stderr, the web server as a page).
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from .corpus import KIND_LABELS, Category, Corpus, Entry, Kind
+from .corpus import KIND_LABELS, REPORT, Category, Corpus, Entry, Kind
 
 CLOSE = 60  # rapidfuzz ratio (0-100) from which a spelling counts as close: every "did you mean"
 MATCH_CHARS = 200  # characters of a name compared (a pasted page stays fast)
@@ -199,14 +199,14 @@ def source(corpus: Corpus, raw: str) -> str:
 
     value = _require("提供元", raw)
     key = normalize(value)
-    if key in (normalize("report"), normalize("報告書")):
-        return "report"
+    if key in (normalize(REPORT), normalize("報告書")):
+        return REPORT
     if key in (normalize("own"), normalize("独自"), normalize("独自のヒント")):
         return "own"
-    names = sorted({e.source for e in corpus.entries if e.source != "report"})
+    names = sorted({e.source for e in corpus.entries if e.own})
     found = closest(value, {n: [n] for n in names})
     if len(found) == 1:
         return found[0]
     if found:
         raise Ambiguous("提供元", raw, found)
-    raise OutOfRange("提供元", raw, ["report", "own", *names])
+    raise OutOfRange("提供元", raw, [REPORT, "own", *names])

@@ -346,9 +346,9 @@ def add_to(
 
 def report_only(corpus: Corpus) -> Corpus:
     """The corpus without a team's own entries (and their warnings)."""
-    if all(e.source == "report" for e in corpus.entries):
+    if not any(e.own for e in corpus.entries):
         return corpus
-    entries = tuple(e for e in corpus.entries if e.source == "report")
+    entries = tuple(e for e in corpus.entries if not e.own)
     return Corpus(entries, corpus.scenes, corpus.themes, corpus.sections, corpus.stories, corpus.about)
 
 

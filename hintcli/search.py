@@ -273,7 +273,7 @@ class Searcher:
         # The report's statistics (document count, lengths, document frequencies, groups)
         # come from the report's entries alone, so that a team's own entries, which follow
         # them, are ranked alongside without moving the report's results among themselves.
-        self.n = sum(1 for e in self.entries if e.source == "report")
+        self.n = sum(1 for e in self.entries if not e.own)
         self.normalized = normalized if normalized is not None else normalized_fields(corpus)
 
         # One string holding every entry's fields, and where each field starts.

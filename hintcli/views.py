@@ -88,7 +88,7 @@ def own_label(entry: Entry) -> str:
 
 def heading_label(entry: Entry) -> str:
     """How an entry's heading is shown: 「…」 for a hint, the category or section otherwise."""
-    if entry.source != "report":
+    if entry.own:
         return f"「{entry.heading}」" if entry.heading else OWN_LABEL
     if entry.kind == Kind.HINT and entry.heading:
         return f"「{entry.heading}」"
@@ -113,7 +113,7 @@ def story_title(corpus: Corpus, entry: Entry) -> str:
 def location(corpus: Corpus, entry: Entry) -> str:
     """Where an entry sits in the report, in one line: the part and its page (an own entry: its source)."""
     where = pages(entry.page, entry.page_end)
-    if entry.source != "report":
+    if entry.own:
         in_scene = f"・場面{entry.scene}" if entry.scene is not None else ""
         return f"{own_label(entry)}{in_scene}"
     if entry.scene is not None:
@@ -157,7 +157,7 @@ class Place(NamedTuple):
 
 def place(corpus: Corpus, entry: Entry) -> Place:
     where = pages(entry.page, entry.page_end)
-    if entry.source != "report":  # grouped apart from the report's pages, named by its source
+    if entry.own:  # grouped apart from the report's pages, named by its source
         return Place(location(corpus, entry), None, "")
     if entry.scene is not None:
         return Place(f"場面{entry.scene}", corpus.scenes[entry.scene].title, where)
@@ -189,7 +189,7 @@ class EntryView(NamedTuple):
     @property
     def own(self) -> bool:
         """A team's own entry, not the report's text."""
-        return self.entry.source != "report"
+        return self.entry.own
 
     @property
     def text(self) -> str:
@@ -214,7 +214,7 @@ def byline(entry: Entry) -> str:
 
 def entry_view(corpus: Corpus, entry: Entry) -> EntryView:
     where = pages(entry.page, entry.page_end)
-    own = entry.source != "report"
+    own = entry.own
     return EntryView(
         entry,
         own_label(entry) if own else KIND_LABELS[entry.kind],
@@ -272,7 +272,7 @@ def scene_view(corpus: Corpus, scene: Scene) -> SceneView:
         tuple(HeadingGroup(f"「{h}」", _views(corpus, es)) for h, es in scene.headings()),
         _views(corpus, scene.of_kind(Kind.SUGGESTION)),
         citation(corpus),
-        _views(corpus, (e for e in corpus.entries if e.source != "report" and e.scene == scene.number)),
+        _views(corpus, (e for e in corpus.entries if e.own and e.scene == scene.number)),
     )
 
 

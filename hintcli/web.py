@@ -499,7 +499,7 @@ class Site:
                 "spans": [list(s) for s in spans],
                 "agency": e.agency or "",
                 "fixed": bool(e.fixes),
-                "source_note": f"提供元: {e.source}（{hp.OWN_NOTE}）" if e.source != "report" else "",
+                "source_note": f"提供元: {e.source}（{hp.OWN_NOTE}）" if e.own else "",
                 "url": hp.href(f"/entry/{e.id}"),
             }
 

@@ -99,7 +99,7 @@ def entry_text(item: v.EntryView, spans: Sequence[tuple[int, int]] = ()) -> Mark
         parts.append(tag('<span class="agency">（{a}）</span>', a=e.agency))
     if e.fixes:
         parts.append(tag('<span class="fix" title="{n}">{m}</span>', n=FIX_NOTE, m=FIX_MARK))
-    if e.source != "report":
+    if e.own:
         parts.append(tag('<span class="source">提供元: {s}（{n}）</span>', s=e.source, n=OWN_NOTE))
     parts += [
         tag(

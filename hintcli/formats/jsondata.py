@@ -26,7 +26,7 @@ def entry(item: v.EntryView) -> dict[str, Any]:
         "agency": e.agency,
         "source": e.source,
     }
-    if e.source != "report":  # what an own entry adds; the report's entries keep their shape
+    if e.own:  # what an own entry adds; the report's entries keep their shape
         data.update(author=e.author, date=e.date, category=e.category, about=e.note_on, file=e.file)
     if item.notes:
         data["notes"] = [

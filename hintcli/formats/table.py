@@ -37,7 +37,7 @@ def _document(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 def entry_row(item: v.EntryView) -> list[object]:
     e = item.entry
-    own = e.source != "report"
+    own = e.own
     agency = f"（{e.agency}）" if e.agency else ""
     return [
         e.id,
