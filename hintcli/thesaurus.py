@@ -102,17 +102,7 @@ class Thesaurus:
     def near_words(self, normalized_query: str) -> list[str]:
         """The words of `near` entries (topics the report does not treat) in the query,
         even where another entry already brought their report words."""
-        out = []
-        for i in sorted(self.near):
-            query = normalized_query
-            for phrase in self.unless[i]:
-                query = query.replace(phrase, "\x00")
-            out += [
-                key
-                for key in self.keys[i]
-                if key in query and (not key.isascii() or _has_latin_word(query, key))
-            ]
-        return out
+        return [key for i in sorted(self.near) for key in self._words_in_entry(i, normalized_query)]
 
     def expand(self, normalized_query: str) -> list[Expansion]:
         """Report words for every thesaurus word the query contains, each once.
@@ -125,11 +115,9 @@ class Thesaurus:
         candidates = self._candidates(normalized_query)
         for i in sorted(candidates):
             keys, targets = self.keys[i], self.targets[i]
-            query = normalized_query
-            for phrase in self.unless[i]:
-                query = query.replace(phrase, "\x00")
+            query = self._masked(i, normalized_query)
             for key in keys:
-                if key in query and (not key.isascii() or _has_latin_word(query, key)):
+                if _has_word(query, key):
                     for target in targets:
                         if target not in out and target not in normalized_query:
                             out[target] = Expansion(key, target, near=i in self.near)
@@ -159,10 +147,7 @@ class Thesaurus:
             for key, folded in with_particles:
                 if folded not in folded_query:
                     continue
-                query = normalized_query
-                for phrase in self.unless[i]:
-                    query = query.replace(phrase, "\x00")
-                if _particle_pattern(key).search(query):
+                if _particle_pattern(key).search(self._masked(i, normalized_query)):
                     found = Expansion(key, "", PARTICLE_CLOSENESS, near=i in self.near)
                     variants.append((found, self.targets[i]))
                     break
@@ -201,17 +186,21 @@ class Thesaurus:
         for i in self._candidates(normalized_query):
             if i in self.near:
                 continue
-            query = normalized_query
-            for phrase in self.unless[i]:
-                query = query.replace(phrase, "\x00")
-            keys = tuple(
-                key
-                for key in self.keys[i]
-                if key in query and (not key.isascii() or _has_latin_word(query, key))
-            )
+            keys = self._words_in_entry(i, normalized_query)
             if keys:
                 found.append(tuple(sorted(keys, key=normalized_query.find)))
         return sorted(set(found), key=lambda keys: (normalized_query.find(keys[0]), keys))
+
+    def _masked(self, i: int, normalized_query: str) -> str:
+        """The query with entry i's `unless` phrases blotted out: its words do not count there."""
+        for phrase in self.unless[i]:
+            normalized_query = normalized_query.replace(phrase, "\x00")
+        return normalized_query
+
+    def _words_in_entry(self, i: int, normalized_query: str) -> tuple[str, ...]:
+        """Entry i's words that the query has as they are (see `_has_word`), outside its `unless` phrases."""
+        query = self._masked(i, normalized_query)
+        return tuple(key for key in self.keys[i] if _has_word(query, key))
 
     def _with_particles(self, i: int) -> tuple[tuple[str, str], ...]:
         """Entry i's words that have particles and a kanji, each with its particles left out
@@ -265,6 +254,11 @@ def _particle_pattern(key: str) -> re.Pattern[str]:
                 out.append(_ANY)
             out.append(re.escape(ch))
     return re.compile("".join(out))
+
+
+def _has_word(query: str, key: str) -> bool:
+    """Whether the query has a thesaurus word as it is (a Latin one standing on its own)."""
+    return key in query and (not key.isascii() or _has_latin_word(query, key))
 
 
 def _has_latin_word(query: str, key: str) -> bool:
