@@ -1235,7 +1235,7 @@ def query_terms(qn: str, katakana: set[str]) -> tuple[list[Term], list[str]]:
             if not word.strip("ー"):
                 continue  # a long-vowel mark alone
             if script == "kana":
-                inside = [k for k in katakana if k in word]
+                inside = sorted((k for k in katakana if k in word), key=word.find)  # in the order typed
                 for k in inside:
                     words.append(k)
                     # Two kana (ケア, タワー → たわ) hide too easily inside other words,
