@@ -106,10 +106,10 @@ def sources(snapshot: Mapping[str, bytes] | None = None) -> list[Source]:
             try:
                 import tomllib
 
-                named = tomllib.loads(data.decode("utf-8-sig")).get("name")
+                named = tomllib.loads(decode(data)).get("name")
                 if isinstance(named, str) and named.strip():
                     name = named.strip()
-            except (UnicodeDecodeError, ValueError):
+            except ValueError:  # undecodable or not TOML (tomllib's error is a ValueError)
                 pass  # `check` names the problem; the folder's name stands in
         out.append(Source(name, folder, _writable(folder)))
     return out
