@@ -228,12 +228,16 @@ class Thesaurus:
                 for core in entry_cores:
                     if core:
                         cores.setdefault(core, []).append(i)
-            # `_starts` last: it says the index is ready (a server's threads may ask meanwhile).
-            self._longest_core = max(map(len, cores), default=0)
-            self._cores_index = cores
-            self._starts = starts
-        assert self._cores_index is not None
+            self._set_index(starts, cores)
+        assert self._starts is not None and self._cores_index is not None
         return self._starts, self._cores_index
+
+    def _set_index(self, starts: dict[str, list[int]], cores: dict[str, list[int]]) -> None:
+        """Take the lookup index, built or loaded; the one place that sets it."""
+        # `_starts` last: it says the index is ready (a server's threads may ask meanwhile).
+        self._longest_core = max(map(len, cores), default=0)
+        self._cores_index = cores
+        self._starts = starts
 
 
 def _particle_pattern(key: str) -> re.Pattern[str]:
@@ -380,7 +384,7 @@ def to_plain(thesaurus: Thesaurus) -> dict[str, Any]:
 
 def from_plain(data: dict[str, Any]) -> Thesaurus:
     thesaurus = Thesaurus(columns=data["columns"], near=data.get("near", ()))
-    thesaurus._starts, thesaurus._cores_index = data["starts"], data["cores"]
+    thesaurus._set_index(data["starts"], data["cores"])
     return thesaurus
 
 

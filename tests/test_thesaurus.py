@@ -116,6 +116,20 @@ def store_roundtrip(thesaurus: Thesaurus) -> Thesaurus:
     return from_plain(json.loads(json.dumps(to_plain(thesaurus))))
 
 
+def test_the_bundled_thesaurus_matches_alike_through_the_cache(thesaurus: Thesaurus) -> None:
+    # Every query of the relevance sets: variants of a word (found through its kanji core)
+    # included, which a loaded index once missed.
+    queries = [
+        normalize(line.split("\t")[0])
+        for path in sorted(Path(__file__).parent.glob("queries*.tsv"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    again = store_roundtrip(thesaurus)
+    assert [again.expand(q) for q in queries] == [thesaurus.expand(q) for q in queries]
+    assert any(x.closeness < 1.0 for q in queries for x in thesaurus.expand(q))
+
+
 def test_an_unless_phrase_must_contain_one_of_the_words(tmp_path: Path) -> None:
     path = write(tmp_path, '[[entry]]\nwords = ["疲れ"]\nreport = ["燃え尽き"]\nunless = ["家族会議"]\n')
     with pytest.raises(DataError) as e:
