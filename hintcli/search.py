@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import Literal, NamedTuple
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .corpus import Corpus, Entry
 from .text import is_hiragana, is_kanji, normalize, runs, spans
@@ -63,6 +63,8 @@ MAX_QUERY_CHARS = 1000  # a pasted case note longer than this is matched on its 
 # ones it meets, which in a server are the common words; later ones are looked up each time.
 # About +4 MiB per process once full.
 POSTINGS_KEPT = 2_000
+# Report segments a typo is compared with at most: those sharing a two-character piece with it.
+SPELLING_CANDIDATES = 200
 
 # Term weights, relative to a bigram of a word.
 W_BIGRAM = 1.0
@@ -301,6 +303,8 @@ class Searcher:
             self._seg_start.append(pos)
             pos += len(s) + 1
         self._blob = "\x00".join(segments)
+        self._has: Callable[[str], bool] = self._blob.__contains__  # see `prepare_for_many`
+        self._prepared = False
         self._postings: dict[str, dict[int, float]] = {}
         self._counts: dict[str, int] = {}
         self._spelled: dict[str, list[tuple[float, str]]] = {}
@@ -314,12 +318,38 @@ class Searcher:
         for i, (_, heading, _) in enumerate(self.normalized):
             if heading:
                 self._headings.setdefault(heading, []).append(i)
+        self._heading_names = list(self._headings)
+        self._heading_docs = list(self._headings.values())
 
         # Parts: each scene, the practices, the stories.
         # Sections: the entries under one heading (a scene's 「」 heading, its
         # examples, its suggestions; a practice category; a story section).
         self._part = Grouping([part_of(e) for e in self.entries[: self.n]], self._doc_len)
         self._section = Grouping([section_of(e) for e in self.entries[: self.n]], self._doc_len)
+
+    def prepare_for_many(self) -> None:
+        """Get ready to answer many queries (a server): whether a string is in the report's
+        text is then first asked of the sets of its two- and three-character pieces.
+
+        A string the report lacks (most of a new query's pieces) is otherwise a scan of
+        all of it; building the sets takes ~10 ms, which one command's query never repays.
+        """
+        blob = self._blob
+        pieces = frozenset(blob[i : i + n] for n in (2, 3) for i in range(len(blob) - n + 1))
+
+        def has(piece: str) -> bool:
+            if len(piece) <= 3:
+                return piece in pieces if len(piece) > 1 else piece in blob
+            return all(piece[k : k + 3] in pieces for k in range(len(piece) - 2)) and piece in blob
+
+        # Which segments hold each two-character piece, in order (for `_spellings`).
+        where: dict[str, list[int]] = {}
+        for seg, text in enumerate(self._segments):
+            for gram in dict.fromkeys(text[i : i + 2] for i in range(len(text) - 1)):
+                where.setdefault(gram, []).append(seg)
+        self._gram_segments = where
+        self._has = has
+        self._prepared = True
 
     # ------------------------------------------------------------------ terms
 
@@ -345,13 +375,15 @@ class Searcher:
             return self._counts[term]
         except KeyError:
             pass
-        n = self._blob.count(term, 0, self._report_end)
+        n = self._blob.count(term, 0, self._report_end) if not self._prepared or self._has(term) else 0
         if len(self._counts) < POSTINGS_KEPT:
             self._counts[term] = n
         return n
 
     def _find_postings(self, term: str) -> dict[int, float]:
         out: dict[int, float] = {}
+        if self._prepared and not self._has(term):
+            return out
         find, starts = self._blob.find, self._seg_start
         i = find(term)
         while i != -1:
@@ -425,9 +457,9 @@ class Searcher:
         known_whole = {
             i
             for x in expansions
-            if x.closeness == 1.0 and x.word not in self._blob
+            if x.closeness == 1.0 and not self._has(x.word)
             for i, w in enumerate(words)
-            if len(w) >= 2 and w in x.word and w not in self._blob
+            if len(w) >= 2 and w in x.word and not self._has(w)
         }
         if known_whole:
             terms = [
@@ -441,7 +473,7 @@ class Searcher:
                 seen.add(x.key)
                 # The thesaurus is for words the report does not use; where it
                 # also uses the user's own word (講演), that word's match should lead.
-                own = x.word in self._blob
+                own = self._has(x.word)
                 in_frame = x.word in framed_only
                 terms.append(
                     Term(
@@ -502,9 +534,9 @@ class Searcher:
             end_before = 0
             for i in range(len(run) - 2):
                 j = i + 3
-                if run[i:j] not in self._blob:
+                if not self._has(run[i:j]):
                     continue
-                while j < len(run) and run[i : j + 1] in self._blob:
+                while j < len(run) and self._has(run[i : j + 1]):
                     j += 1
                 if j <= end_before:
                     continue  # inside the previous stretch
@@ -525,7 +557,7 @@ class Searcher:
         for word in words:
             # Only kana and kanji are mistyped into another word of the report
             # (燃え付き); digits and Latin letters are what they are (8050).
-            if not 3 <= len(word) <= 10 or word.isascii() or word in self._blob:
+            if not 3 <= len(word) <= 10 or word.isascii() or self._has(word):
                 continue
             best: tuple[float, str] | None = None
             for score, fix in self._spellings(word):
@@ -547,8 +579,14 @@ class Searcher:
         candidates: set[int] = set()
         for k in range(len(word) - 1):
             gram = word[k : k + 2]
+            if self._prepared:
+                for seg in self._gram_segments.get(gram, ()):
+                    if len(candidates) >= SPELLING_CANDIDATES:
+                        break
+                    candidates.add(seg)
+                continue
             i = self._blob.find(gram)
-            while i != -1 and len(candidates) < 200:
+            while i != -1 and len(candidates) < SPELLING_CANDIDATES:
                 candidates.add(bisect_right(self._seg_start, i) - 1)
                 i = self._blob.find(gram, i + 1)
         found = []
@@ -630,7 +668,7 @@ class Searcher:
             for u in q.units
             if self.near_unit(u, q)
             or (
-                u not in self._blob
+                not self._has(u)
                 and not any(u in v or v in u for v in expansions if v)
                 and not any(u in w or w in u for keys in q.known for w in keys)
             )
@@ -768,7 +806,7 @@ class Searcher:
     def unit_weight(self, unit: str) -> float:
         """How much a unit of the query weighs as evidence: its rarity in the report
         (a word the report does not have weighs the most)."""
-        return self.idf(self.df(self.postings(unit)) if len(unit) > 1 or unit in self._blob else 0)
+        return self.idf(self.df(self.postings(unit)) if len(unit) > 1 or self._has(unit) else 0)
 
     def _evidence(
         self,
@@ -845,7 +883,7 @@ class Searcher:
                 for w, at in grams.items()
                 if unit_of_word[w] not in covered
                 and unit_of_word[w] not in near
-                and (len(at) == len(q.words[w]) or q.words[w] not in self._blob)
+                and (len(at) == len(q.words[w]) or not self._has(q.words[w]))
             )
             out[d] = (sum(weights[i] for i in covered) + partial) / total if total else 0.0
         return out
@@ -856,7 +894,7 @@ class Searcher:
         report's words (何度家: 何度 + 家; not 天気予報: 予報 is not the report's)."""
         if self.near_unit(unit, q):
             return False
-        if unit in self._blob:
+        if self._has(unit):
             return True
         if any(unit in w or w in unit for keys in q.known for w in keys):
             return True
@@ -865,13 +903,13 @@ class Searcher:
                 via = normalize(t.via)
                 if unit in via or via in unit:
                     return True
-        return _made_of(unit, self._blob)
+        return _made_of(unit, self._has)
 
     def near_unit(self, unit: str, q: Query) -> bool:
         """Whether a unit of the query is a topic the report does not treat: a `near`
         thesaurus word, or a word the report lacks that holds one (成年後見制度 holds
         成年後見): whatever the thesaurus links to the rest of it is only nearby."""
-        return unit in q.near or (unit not in self._blob and any(n in unit for n in q.near))
+        return unit in q.near or (not self._has(unit) and any(n in unit for n in q.near))
 
     def known_share(self, q: Query) -> float:
         """The share of the query's weight in units the report or thesaurus knows.
@@ -902,7 +940,7 @@ class Searcher:
         text = q.normalized
         changed = False
         for u in q.units:
-            if u in self._blob or not u:
+            if not u or self._has(u):
                 continue
             fix = self.closest_word(u)
             if fix:
@@ -958,7 +996,7 @@ class Searcher:
     def word_suggestions(self, word: str, limit: int = 3) -> list[tuple[str, int]]:
         """The report's two-kanji words one kanji away from a two-kanji `word`, with
         the number of entries each is found in, commonest first."""
-        if len(word) != 2 or not all(is_kanji(c) for c in word) or word in self._blob:
+        if len(word) != 2 or not all(is_kanji(c) for c in word) or self._has(word):
             return []
         found: set[str] = set()
         for pos, ch in enumerate(word):
@@ -1014,10 +1052,19 @@ class Searcher:
         out: dict[int, float] = {}
         if len(qn) < 3:
             return out
-        for heading, docs in self._headings.items():
-            sim = heading_similarity(qn, heading)
+        # heading_similarity, every heading in one call (rapidfuzz loops in C).
+        found = process.extract(
+            qn,
+            self._heading_names,
+            scorer=fuzz.partial_ratio,
+            score_cutoff=HEADING_SIM_FLOOR * 100,
+            limit=None,
+        )
+        for heading, score, k in found:
+            sim = _shorter_share(score / 100.0, qn, heading)
             if sim <= HEADING_SIM_FLOOR:
                 continue
+            docs = self._heading_docs[k]
             # Cubed: a near miss of a long heading (one of two story
             # sections with the same first half) lifts much less than the heading itself.
             lift = HEADING_LIFT * best * ((sim - HEADING_SIM_FLOOR) / (1 - HEADING_SIM_FLOOR)) ** 3
@@ -1030,16 +1077,16 @@ def _grams(word: str) -> list[str]:
     return [word[i : i + 2] for i in range(len(word) - 1)]
 
 
-def _made_of(word: str, blob: str) -> bool:
+def _made_of(word: str, has: Callable[[str], bool]) -> bool:
     """Whether a word the report lacks is made of its words: pieces of two characters
     or more that it has, and at most one single kanji that it has (何度家, 年以上家)."""
     if len(word) < 3 or not all(is_kanji(c) for c in word):
         return False
     i, singles = 0, 0
     while i < len(word):
-        j = next((j for j in range(len(word), i + 1, -1) if word[i:j] in blob), None)
+        j = next((j for j in range(len(word), i + 1, -1) if has(word[i:j])), None)
         if j is None:
-            if singles or word[i] not in blob:
+            if singles or not has(word[i]):
                 return False
             singles, j = 1, i + 1
         i = j
@@ -1377,5 +1424,10 @@ def heading_similarity(qn: str, heading: str) -> float:
     """
     if not qn or not heading:
         return 0.0
-    sim = fuzz.partial_ratio(qn, heading, score_cutoff=HEADING_SIM_FLOOR * 100) / 100.0
+    return _shorter_share(
+        fuzz.partial_ratio(qn, heading, score_cutoff=HEADING_SIM_FLOOR * 100) / 100.0, qn, heading
+    )
+
+
+def _shorter_share(sim: float, qn: str, heading: str) -> float:
     return sim * math.sqrt(min(1.0, len(qn) / len(heading)))

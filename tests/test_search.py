@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -147,6 +148,48 @@ def test_a_fresh_searcher_ranks_identically(searcher: Searcher) -> None:
     fresh = Searcher(searcher.corpus, searcher.thesaurus)
     for q in ("本人に会えない", "家族が支援に消極的で本人に会えない", "燃え尽き"):
         assert [r.entry.id for r in fresh.search(q)] == [r.entry.id for r in searcher.search(q)]
+
+
+def answers(s: Searcher, queries: list[str]) -> list[object]:
+    out: list[object] = []
+    for q in queries:
+        a = s.answer(q)
+        hits = [(r.entry.id, r.score, r.match, [(h.term, h.score) for h in r.hits]) for r in a.results]
+        out.append((hits, a.covered, a.unknown, a.correction, a.suggestions))
+    return out
+
+
+@pytest.fixture(scope="module")
+def prepared(searcher: Searcher) -> Searcher:
+    s = Searcher(searcher.corpus, searcher.thesaurus)
+    s.prepare_for_many()
+    return s
+
+
+def test_a_searcher_prepared_for_many_queries_answers_identically(
+    searcher: Searcher, prepared: Searcher
+) -> None:
+    # New words (typos, sentences, off-topic, not covered) are where its lookups differ.
+    queries = [
+        line.split("\t")[0]
+        for name in ("queries-13.tsv", "offtopic-5.tsv", "notcovered-4.tsv")
+        for line in (Path(__file__).parent / name).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ] + ["訪門", "方問", "燃え付き", "ひきこもり 支援 家族 ソーシャルワーカー"]
+    assert answers(prepared, queries) == answers(Searcher(searcher.corpus, searcher.thesaurus), queries)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_prepared_searcher_knows_what_the_report_text_has(prepared: Searcher, data: st.DataObject) -> None:
+    blob = prepared._blob
+    start = data.draw(st.integers(0, len(blob) - 1))
+    piece = blob[start : start + data.draw(st.integers(0, 12))]
+    # The report's own stretch, and the same with one character changed or dropped.
+    k = data.draw(st.integers(0, max(0, len(piece) - 1)))
+    other = data.draw(st.sampled_from("のはに支援家族ア1\x00"))
+    for candidate in (piece, piece[:k] + other + piece[k + 1 :], piece[:k] + piece[k + 1 :]):
+        assert prepared._has(candidate) == (candidate in blob)
 
 
 def test_本人に会えない_finds_the_letter_hints_first(searcher: Searcher) -> None:
