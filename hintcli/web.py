@@ -40,6 +40,7 @@ import queue
 import socket
 import sys
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -62,6 +63,9 @@ MAX_QUERY_CHARS = 500  # a search query's length in characters; longer is refuse
 MAX_TARGET = 8192  # bytes of the request target (path and query, percent-encoded): 500 kanji take ~4.5 KB
 MAX_WORKERS = 4  # processes answering at once (`default_workers`)
 KEPT_THREADS = 16  # threads per process kept waiting for connections (more start when they are busy)
+# A process holding more connections than another waits before it takes one: up to
+# BALANCE_WAITS times BALANCE_WAIT s, or until the other took it (or took others).
+BALANCE_WAIT, BALANCE_WAITS = 0.001, 10
 IDLE_TIMEOUT = 10.0  # seconds a connection may stay silent before it is closed
 DEFAULT_LIMIT = 5  # results, as `hint search`
 # Searches remembered (query and filters -> ranked results; the data never changes while serving):
@@ -189,6 +193,7 @@ class Site:
     """Everything the server answers, as functions of the path and parameters (no sockets: testable)."""
 
     def __init__(self, searcher: Searcher) -> None:
+        searcher.prepare_for_many()  # a site answers query after query
         self.searcher = searcher
         self.corpus: Corpus = searcher.corpus
         self.static = {
@@ -655,6 +660,7 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
     kept_threads = KEPT_THREADS
+    loads: Loads | None = None  # with workers: the connections each process holds
     _pool: tuple[int, queue.SimpleQueue[tuple[Any, Any] | None], threading.Semaphore] | None = None
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -679,6 +685,25 @@ class Server(ThreadingHTTPServer):
                 return  # the server is closed
             self.process_request_thread(*job)
 
+    def get_request(self) -> tuple[Any, Any]:
+        loads = self.loads
+        # While another process holds fewer connections, let it take this one (a kept
+        # connection stays with the process that took it, and one process's CPU would
+        # answer most clients while the other waited); not for long, if it is slow to.
+        waited = 0
+        while loads is not None and loads.busier() and waited < BALANCE_WAITS:
+            time.sleep(BALANCE_WAIT)
+            waited += 1
+        request, address = super().get_request()  # no longer waiting: raises, and nothing is counted
+        if loads is not None:
+            loads.add(1)
+        return request, address
+
+    def shutdown_request(self, request: Any) -> None:
+        super().shutdown_request(request)
+        if self.loads is not None:
+            self.loads.add(-1)
+
     def server_close(self) -> None:
         super().server_close()
         pool = self._pool
@@ -691,6 +716,32 @@ class Server(ThreadingHTTPServer):
         if isinstance(exc, OSError | TimeoutError):
             return  # a client went away or fell silent: nothing to report
         sys.stderr.write(f"hint serve: リクエストの処理中にエラー（{type(exc).__name__}）\n")
+
+
+class Loads:
+    """The connections each process holds, in memory the processes share (made before
+    they fork); each process writes only its own slot."""
+
+    def __init__(self, processes: int) -> None:
+        import mmap
+
+        self._memory = mmap.mmap(-1, 8 * processes)
+        self.counts = memoryview(self._memory).cast("q")
+        self.slot = 0
+        self._lock = threading.Lock()
+
+    def became(self, slot: int) -> None:
+        """In a forked copy: which slot is this process's."""
+        self.slot = slot
+        self._lock = threading.Lock()
+
+    def add(self, n: int) -> None:
+        with self._lock:
+            self.counts[self.slot] += n
+
+    def busier(self) -> bool:
+        """Whether another process holds fewer connections than this one."""
+        return self.counts[self.slot] > min(self.counts)
 
 
 class Server6(Server):
@@ -827,6 +878,7 @@ def _fork_workers(server: Server, count: int) -> list[int]:
     import threading
 
     server.socket.setblocking(False)  # the copies race for each connection; a loser must not wait in accept
+    loads = server.loads = Loads(count + 1)
     gc.freeze()  # the loaded data stays shared between the copies: no collection touches it
     lifeline, keep = os.pipe()
     children: list[int] = []
@@ -846,6 +898,7 @@ def _fork_workers(server: Server, count: int) -> list[int]:
             continue
         try:  # the copy: it never returns into the caller
             os.close(keep)
+            loads.became(len(children) + 1)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
 

@@ -6,6 +6,7 @@ the standard library's http.client (no traffic leaves this machine).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import html
 import json
@@ -630,6 +631,92 @@ def test_workers_end_when_the_server_is_killed() -> None:
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_alive(w) for w in workers)
+
+
+def _connections(pid: int) -> int:
+    """The established TCP connections a process holds (from /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            link = fd.readlink().name
+            if link.startswith("socket:["):
+                inodes.add(link[8:-1])
+    established = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "01":  # ESTABLISHED
+                established.add(fields[9])
+    return len(inodes & established)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_kept_connections_are_shared_out_between_the_processes() -> None:
+    # A kept connection stays with the process that took it: taken unevenly, one
+    # process's CPU would answer most clients while the other waited.
+    proc, port = _start_serve("--workers", "2")
+    kept: list[HTTPConnection] = []
+    try:
+        pids = [proc.pid, *_children(proc.pid)]
+        for i in range(8):
+            conn = HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", f"/api/search?q={quote(QUERY + str(i))}&limit=5")
+            assert conn.getresponse().read()
+            kept.append(conn)
+        assert sorted(_connections(pid) for pid in pids) == [4, 4]
+    finally:
+        for conn in kept:
+            conn.close()
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+class FakeSocket:
+    def __init__(self) -> None:
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_process_holding_more_connections_waits_before_it_takes_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server = web.make_server("127.0.0.1", 0)
+    try:
+        loads = server.loads = web.Loads(2)
+        accepted = FakeSocket()
+        monkeypatch.setattr(web.ThreadingHTTPServer, "get_request", lambda self: (accepted, ("127.0.0.1", 1)))
+        monkeypatch.setattr(
+            web.ThreadingHTTPServer, "shutdown_request", lambda self, request: request.close()
+        )
+        waits: list[float] = []
+        monkeypatch.setattr(web.time, "sleep", waits.append)
+        assert server.get_request()[0] is accepted  # even: taken at once
+        assert waits == [] and list(loads.counts) == [1, 0]
+        assert server.get_request()[0] is accepted  # busier: waits its most, then takes it
+        assert len(waits) == web.BALANCE_WAITS and list(loads.counts) == [2, 0]
+        # The other process takes connections meanwhile: the wait ends there.
+        waits.clear()
+        monkeypatch.setattr(web.time, "sleep", lambda s: (waits.append(s), loads.counts.__setitem__(1, 2)))
+        server.get_request()
+        assert len(waits) == 1 and list(loads.counts) == [3, 2]
+        server.shutdown_request(accepted)
+        assert accepted.closed and list(loads.counts) == [2, 2]
+    finally:
+        server.loads = None
+        server.server_close()
+
+
+def test_the_other_processes_counts_are_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    loads = web.Loads(3)
+    loads.add(2)
+    loads.became(2)
+    loads.add(1)
+    assert list(loads.counts) == [2, 0, 1]
+    assert loads.busier()  # slot 1 holds none
+    loads.became(1)
+    assert not loads.busier()
 
 
 @pytest.mark.parametrize("count", ["0", "17", "x", "-1", "１００"])
