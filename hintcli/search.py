@@ -505,6 +505,14 @@ class Searcher:
         if not units:
             stems = {t.word: t.text for t in terms if t.role == STEM}
             units = [stems.get(i, w) for i, w in enumerate(words) if len(words) == 1 or i in stems]
+        if not units:
+            # Words of one kanji with kana or particles between them (親の声かけ): the
+            # stretches of a kanji and kana that the report has (声かけ) are the topic.
+            for phrase in self._phrases(parted[:PHRASE_CHARS], least_kanji=1):
+                units.append(phrase)
+                if phrase not in seen:
+                    seen.add(phrase)
+                    terms.append(Term(phrase, W_PHRASE * max(1, len(phrase) - PHRASE_FREE), PHRASE))
         if framed:
             core_words = set(words[: len(words) - len(framed)])
             units = [u for u in units if u in core_words] or units
@@ -521,13 +529,14 @@ class Searcher:
         known_words = tuple(self.thesaurus.words_in(qn))
         return Query(query, qn, tuple(terms), tuple(words), len(words) == 1, tuple(units), near, known_words)
 
-    def _phrases(self, qn: str) -> list[str]:
+    def _phrases(self, qn: str, least_kanji: int = 0) -> list[str]:
         """The longest stretches of the query that the report also has.
 
         Words written with okurigana (燃え尽き, 寄り添う, 抱え込む) are kanji and kana
         mixed, so cutting by script breaks them up; a stretch the report has
         verbatim is found whole. Kept if it has two kanji, or one and five characters
-        (a single kanji verb, 行きたい, is too common to tell a topic by).
+        (a single kanji verb, 行きたい, is too common to tell a topic by), or else at
+        least ``least_kanji`` kanji.
         """
         found: list[str] = []
         for run in runs(qn):
@@ -543,7 +552,7 @@ class Searcher:
                 end_before = j
                 phrase = run[i:j].lstrip("".join(PARTICLES))
                 kanji = sum(1 for c in phrase if is_kanji(c))
-                if kanji >= 2 or (kanji and len(phrase) >= 5):
+                if kanji >= 2 or (kanji and len(phrase) >= 5) or (least_kanji and kanji >= least_kanji):
                     found.append(phrase)
         return found
 

@@ -17,6 +17,7 @@ from hintcli.search import (
     STRONG_IDF,
     VARIETY,
     W_BIGRAM,
+    Match,
     Searcher,
     Term,
     distinctive,
@@ -428,6 +429,16 @@ def test_a_mistyped_keyword_is_corrected_or_offered(searcher: Searcher) -> None:
     assert fixed.correction == "訪問" and fixed.searched == "訪問" and fixed.results
     offered = searcher.answer("訪門")
     assert offered.results or any(s.kind == "word" and s.name == "訪問" for s in offered.suggestions)
+
+
+def test_a_query_of_one_kanji_words_is_about_the_stretch_the_report_has(searcher: Searcher) -> None:
+    # 親 and 声 are words of one kanji; 声かけ, a kanji and its kana, is what the report has.
+    q = searcher.parse("親の声かけ")
+    assert q.units == ("声かけ",)
+    top = searcher.answer("親の声かけ").results
+    assert top and top[0].match == Match.STRONG and "声かけ" in normalize(top[0].entry.text)
+    # Only a stretch the report has: one-kanji words it lacks together still find nothing.
+    assert searcher.parse("雨の日").units == () and not searcher.answer("雨の日").results
 
 
 def test_suggestions_are_structured(searcher: Searcher) -> None:
