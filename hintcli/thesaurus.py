@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz
 
 from .corpus import Corpus, _read_toml, _Table
-from .text import is_kanji, normalize
+from .text import is_hiragana, is_kanji, normalize
 
 
 class Expansion(NamedTuple):
@@ -262,7 +262,37 @@ def _particle_pattern(key: str) -> re.Pattern[str]:
 
 def _has_word(query: str, key: str) -> bool:
     """Whether the query has a thesaurus word as it is (a Latin one standing on its own)."""
-    return key in query and (not key.isascii() or _has_latin_word(query, key))
+    if key not in query:
+        return False
+    if key.isascii():
+        return _has_latin_word(query, key)
+    if len(key) >= 2 and all(is_kanji(c) for c in key):
+        return _has_kanji_word(query, key)
+    return True
+
+
+# One kanji that makes a word for a thing, a day or a cost of the word before it
+# (洗濯機, 休館日, 記念品, 資産税, 観光地): that word is then not the query's topic.
+_THING_SUFFIXES = frozenset("機器具品日税料費代券店屋車館地")
+
+
+def _has_kanji_word(query: str, key: str) -> bool:
+    """Whether the query has a kanji word as it is, not as the first part of a word for
+    a thing (洗濯 in 洗濯機の: a one-kanji suffix from _THING_SUFFIXES, then no kanji nor
+    okurigana; 地 of 観光地 is a suffix, 関 of 以上関わる a verb)."""
+    start = query.find(key)
+    while start != -1:
+        end = start + len(key)
+        suffix, after = query[end : end + 1], query[end + 1 : end + 2]
+        thing = (
+            suffix in _THING_SUFFIXES
+            and not is_kanji(after)
+            and (not is_hiragana(after) or after in _PARTICLE_CHARS)
+        )
+        if not thing:
+            return True
+        start = query.find(key, start + 1)
+    return False
 
 
 def _has_latin_word(query: str, key: str) -> bool:

@@ -111,6 +111,44 @@ def test_unless_keeps_a_word_from_firing_inside_a_phrase_of_another_sense(tmp_pa
     assert store_roundtrip(thesaurus).expand(normalize("お疲れ様です")) == []
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("洗濯を手伝ってくれる", True),
+        ("洗濯物をたたむ", True),  # laundry: still the chore
+        ("洗濯、掃除", True),
+        ("洗濯機の黒カビ", False),  # a machine
+        ("洗濯機", False),
+        ("洗濯日", False),
+        ("洗濯機能", True),  # two kanji more: another compound, not told apart here
+    ],
+)
+def test_a_kanji_word_does_not_count_as_the_start_of_a_word_for_a_thing(
+    tmp_path: Path, query: str, found: bool
+) -> None:
+    thesaurus = load_thesaurus(write(tmp_path, '[[entry]]\nwords = ["洗濯"]\nreport = ["家事"]\n'))
+    assert bool(thesaurus.expand(normalize(query))) is found
+
+
+@pytest.fixture(scope="module")
+def visits(tmp_path_factory: pytest.TempPathFactory) -> Thesaurus:
+    return load_thesaurus(
+        write(tmp_path_factory.mktemp("t"), '[[entry]]\nwords = ["訪問"]\nreport = ["家庭訪問"]\n')
+    )
+
+
+@given(
+    suffix=st.sampled_from(sorted("機器具品日税料費代券店屋車館地")),
+    okurigana=st.sampled_from(list("わえいけきしる")),
+)
+def test_a_kanji_and_its_okurigana_after_a_word_are_a_verb_not_a_thing(
+    visits: Thesaurus, suffix: str, okurigana: str
+) -> None:
+    # 十年以上関わる: 関 is a verb's, not a suffix making a thing of 十年以上.
+    assert visits.expand(f"訪問{suffix}{okurigana}") != []
+    assert visits.expand(f"訪問{suffix}の") == []
+
+
 def store_roundtrip(thesaurus: Thesaurus) -> Thesaurus:
     """Through the JSON cache's shape and back."""
     return from_plain(json.loads(json.dumps(to_plain(thesaurus))))
