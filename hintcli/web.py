@@ -627,9 +627,18 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         elif self.request_version == "HTTP/1.0":
             self.send_header("Connection", "keep-alive")  # it asked to keep it: say it is kept
-        self.end_headers()
+        # Headers and body in one write: each write lets go of the interpreter lock, and
+        # taking it back waits while another connection's thread searches.
+        buffer: list[bytes] | None = getattr(self, "_headers_buffer", None)
+        if buffer is None:  # an unreadable request line (taken as HTTP/0.9): no headers at all
+            self.end_headers()
+            if not head:
+                self.wfile.write(reply.body)
+            return
+        buffer.append(b"\r\n")
         if not head:
-            self.wfile.write(reply.body)
+            buffer.append(reply.body)
+        self.flush_headers()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors found while reading the request line (malformed, too long): a Japanese page too."""
