@@ -63,6 +63,7 @@ MAX_QUERY_CHARS = 1000  # a pasted case note longer than this is matched on its 
 # ones it meets, which in a server are the common words; later ones are looked up each time.
 # About +4 MiB per process once full.
 POSTINGS_KEPT = 2_000
+CORRECTION_MIN_DF = 5  # entries a spelling must be found in for a miss to be searched as it (訪問: 19)
 # Report segments a typo is compared with at most: those sharing a two-character piece with it.
 SPELLING_CANDIDATES = 200
 
@@ -945,14 +946,16 @@ class Searcher:
 
     def _corrected(self, q: Query) -> str | None:
         """The query with its unknown words replaced by their closest spellings in the
-        report (訪門 → 訪問), if any word has one."""
+        report (訪門 → 訪問), if any word has one that the report uses often: an input
+        method's slip lands on a common word. A rare one (株価 → 評価, 仕掛け → 心掛け) is
+        more likely another word that looks alike, and is only offered (`suggestions`)."""
         text = q.normalized
         changed = False
         for u in q.units:
             if not u or self._has(u):
                 continue
             fix = self.closest_word(u)
-            if fix:
+            if fix and self.df(self.postings(fix)) >= CORRECTION_MIN_DF:
                 text = text.replace(u, fix)
                 changed = True
         return text if changed else None

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from hintcli import store
 from hintcli.search import (
+    CORRECTION_MIN_DF,
     GRAMMAR_IDF_CAP,
     K1,
     STRONG_IDF,
@@ -439,6 +440,18 @@ def test_a_query_of_one_kanji_words_is_about_the_stretch_the_report_has(searcher
     assert top and top[0].match == Match.STRONG and "声かけ" in normalize(top[0].entry.text)
     # Only a stretch the report has: one-kanji words it lacks together still find nothing.
     assert searcher.parse("雨の日").units == () and not searcher.answer("雨の日").results
+
+
+def test_a_miss_is_searched_as_a_common_word_but_only_offered_a_rare_one(searcher: Searcher) -> None:
+    # 相淡 and 家属 are an input method's slips for words found all over the report; 株価 is
+    # another word that looks like 評価 (in 2 entries): searching it would answer off-topic.
+    for slip, word in (("相淡", "相談"), ("家属", "家族")):
+        fixed = searcher.answer(slip)
+        assert fixed.correction == word and fixed.results
+    assert searcher.df(searcher.postings("評価")) < CORRECTION_MIN_DF
+    offered = searcher.answer("株価")
+    assert offered.correction is None and not offered.results
+    assert ("word", "評価") in [(s.kind, s.name) for s in offered.suggestions]
 
 
 def test_suggestions_are_structured(searcher: Searcher) -> None:
