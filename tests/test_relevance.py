@@ -96,6 +96,15 @@ FLOORS = {
         ("keywords", 0.90, 0.92, 0.91),
         ("situations", 0.77, 0.94, 0.84),
     ],
+    # Written blind in the next round, the same way; measured once, after that round's last
+    # change to search: keywords 1.00 / 1.00 / 1.00, situations 0.82 / 0.97 / 0.88 (first
+    # read as 0.97 and 0.78 / 0.95 / 0.85: three answers copied the seed's transcription
+    # errors, which the corpus fixes, and matched nothing until spelled as the corpus has them).
+    "queries-14.tsv": [
+        ("all", 0.86, 0.95, 0.90),
+        ("keywords", 0.97, 0.97, 0.97),
+        ("situations", 0.79, 0.94, 0.85),
+    ],
 }
 # Off-topic sets (query, "off", "-"): at least this many find nothing. offtopic-2 was
 # held out (26 of 30 when first measured); offtopic-1 was tuned on (24 of 30).
@@ -105,8 +114,10 @@ OFF_TOPIC_FLOORS = {
     "offtopic-3.tsv": 27,
     "offtopic-4.tsv": 22,
     "offtopic-5.tsv": 23,
+    "offtopic-6.tsv": 20,
 }  # first measured, held out: -3 24 of 30; -4 21 of 26 and -5 19 of 26 (half of each built of the report's
-# everyday words). After the everyday-sense review of the thesaurus: 29, 29, 28, 23, 24.
+# everyday words). After the everyday-sense review of the thesaurus: 29, 29, 28, 23, 24. -6 was measured
+# once, held out, after that review: 19 of 26; 21 once corrections to rare words were only offered.
 # Topics the report does not treat (query, "notcovered", missing words): at least this
 # many of 20 get no strong result, and at least this many name a missing word as unknown.
 # -3 was measured once before the near-topic rules of its round: 9 and 14.
@@ -115,6 +126,7 @@ NOT_COVERED_FLOORS = {
     "notcovered-2.tsv": (12, 14),
     "notcovered-3.tsv": (14, 14),
     "notcovered-4.tsv": (11, 14),  # measured once, held out: 12 and 15
+    "notcovered-5.tsv": (12, 14),  # measured once, held out: 13 and 15
 }
 CASES = [(name, group, *floors) for name, groups in FLOORS.items() for group, *floors in groups]
 
