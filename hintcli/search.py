@@ -53,7 +53,7 @@ from typing import Literal, NamedTuple
 from rapidfuzz import fuzz, process
 
 from .corpus import Corpus, Entry
-from .text import is_hiragana, is_kanji, normalize, runs, spans
+from .text import is_hiragana, is_kanji, normalize, runs, sanitize, spans
 from .thesaurus import Thesaurus
 
 FIELD_WEIGHT = (1.0, 0.6, 0.25)  # an entry's own text, its heading, its scene's title
@@ -421,6 +421,8 @@ class Searcher:
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
 
     def parse(self, query: str) -> Query:
+        # A pasted escape sequence (\x1b[31m, a hyperlink's URL) is no word of the query.
+        query = sanitize(query)
         qn = normalize(query[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS]
         # The spaces a user types part words (家族 ねぎらい is 家族 and 労い, not 家族労);
         # normalize drops them, for the thesaurus and headings, which span them.
@@ -924,14 +926,16 @@ class Searcher:
     def known_share(self, q: Query) -> float:
         """The share of the query's weight in units the report or thesaurus knows.
 
-        A Latin word the report lacks, beside Japanese words, is left out (markup
-        such as [bold], a product name): the Japanese says what the query is about.
+        A Latin word that is markup beside Japanese words ([bold], <b>) is left out: the
+        Japanese says what the query is about. Any other Latin word counts: the
+        thesaurus knows the field's (LINE, Zoom, DV), so Python or iPhone is another topic.
         """
         japanese = any(not u.isascii() for u in q.units)
         weights = [
             (self.unit_weight(u), known)
             for u in q.units
-            if (known := self.is_known(u, q)) or not (japanese and u.isascii())
+            if (known := self.is_known(u, q))
+            or not (japanese and u.isascii() and _is_markup(u, q.normalized))
         ]
         total = sum(w for w, _ in weights)
         return sum(w for w, k in weights if k) / total if total else 0.0
@@ -1083,6 +1087,11 @@ class Searcher:
             for d in docs:
                 out[d] = max(out.get(d, 0.0), lift)
         return out
+
+
+def _is_markup(word: str, normalized_query: str) -> bool:
+    """Whether a Latin word of the query is a tag's name: right after [ or < (or [/, </)."""
+    return any(f"{opening}{word}" in normalized_query for opening in ("[", "[/", "<", "</"))
 
 
 def _grams(word: str) -> list[str]:

@@ -454,6 +454,15 @@ def test_a_miss_is_searched_as_a_common_word_but_only_offered_a_rare_one(searche
     assert ("word", "評価") in [(s.kind, s.name) for s in offered.suggestions]
 
 
+def test_a_latin_word_neither_the_report_nor_the_thesaurus_knows_is_another_topic(searcher: Searcher) -> None:
+    # The field's Latin words are in the thesaurus (LINE, Zoom); Python is not the field's.
+    assert searcher.answer("LINEで本人と連絡").covered
+    assert not searcher.answer("Python リスト 並び替え").results
+    # A tag's name is markup, not a word: the Japanese says what the query is about.
+    for marked in ("[bold]本人に会えない[/]", "<b>本人に会えない</b>"):
+        assert searcher.answer(marked).covered
+
+
 def test_suggestions_are_structured(searcher: Searcher) -> None:
     got = searcher.suggestions("家族史")
     assert got and got[0].kind == "theme" and got[0].name == "家族支援"
