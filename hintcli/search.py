@@ -128,6 +128,7 @@ SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion
 
 _KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
 COUNTERS = frozenset("年歳才代回人件日週月度割時分名")  # a kanji that counts what a number before it counts
+HOW_WORDS = frozenset({"方法", "仕方", "手順", "こつ", "やりかた"})
 _COUNT_RE = re.compile(
     r"[0-9〇一二三四五六七八九十百千]+(歳|才|代|年|回|人|名|件|日|月|か月|ヶ月|週|時間|時|分|度|割)?"
 )
@@ -505,6 +506,8 @@ class Searcher:
             and not _COUNT_RE.fullmatch(w)
             and not (len(w) == 2 and w.isalpha() and all(is_hiragana(c) for c in w))
         ]
+        # A question's frame (…する方法, …のコツ) asks how, about the other words: no topic.
+        units = [u for u in units if u not in HOW_WORDS] or units
         if not units:
             stems = {t.word: t.text for t in terms if t.role == STEM}
             units = [stems.get(i, w) for i, w in enumerate(words) if len(words) == 1 or i in stems]

@@ -463,6 +463,13 @@ def test_a_latin_word_neither_the_report_nor_the_thesaurus_knows_is_another_topi
         assert searcher.answer(marked).covered
 
 
+def test_a_how_to_frame_is_no_topic_of_the_query(searcher: Searcher) -> None:
+    assert "方法" not in searcher.parse("本人と連絡を取る方法").units
+    assert searcher.answer("本人と連絡を取る方法").covered
+    assert searcher.parse("方法").units == ("方法",)  # alone, it is what was asked
+    assert not searcher.answer("Pythonでリストを並べ替える方法").results
+
+
 def test_suggestions_are_structured(searcher: Searcher) -> None:
     got = searcher.suggestions("家族史")
     assert got and got[0].kind == "theme" and got[0].name == "家族支援"
