@@ -105,6 +105,14 @@ FLOORS = {
         ("keywords", 0.97, 0.97, 0.97),
         ("situations", 0.79, 0.94, 0.85),
     ],
+    # The third blind set of the round, measured once after its last change to search:
+    # keywords 0.85 / 0.97 / 0.90, situations 0.75 / 0.92 / 0.81 (two answers spelled as
+    # the corpus has them, as for -14; with the seed's spelling, situations read 0.73 / 0.92 / 0.80).
+    "queries-15.tsv": [
+        ("all", 0.76, 0.91, 0.82),
+        ("keywords", 0.82, 0.95, 0.87),
+        ("situations", 0.72, 0.89, 0.78),
+    ],
 }
 # Off-topic sets (query, "off", "-"): at least this many find nothing. offtopic-2 was
 # held out (26 of 30 when first measured); offtopic-1 was tuned on (24 of 30).
@@ -115,9 +123,11 @@ OFF_TOPIC_FLOORS = {
     "offtopic-4.tsv": 22,
     "offtopic-5.tsv": 23,
     "offtopic-6.tsv": 20,
+    "offtopic-7.tsv": 20,
 }  # first measured, held out: -3 24 of 30; -4 21 of 26 and -5 19 of 26 (half of each built of the report's
 # everyday words). After the everyday-sense review of the thesaurus: 29, 29, 28, 23, 24. -6 was measured
 # once, held out, after that review: 19 of 26; 21 once corrections to rare words were only offered.
+# -7 was measured once, held out, after the round's last change to search: 21 of 26.
 # Topics the report does not treat (query, "notcovered", missing words): at least this
 # many of 20 get no strong result, and at least this many name a missing word as unknown.
 # -3 was measured once before the near-topic rules of its round: 9 and 14.
@@ -127,6 +137,7 @@ NOT_COVERED_FLOORS = {
     "notcovered-3.tsv": (14, 14),
     "notcovered-4.tsv": (11, 14),  # measured once, held out: 12 and 15
     "notcovered-5.tsv": (12, 14),  # measured once, held out: 13 and 15
+    "notcovered-6.tsv": (12, 14),  # measured once, held out: 13 and 15
 }
 CASES = [(name, group, *floors) for name, groups in FLOORS.items() for group, *floors in groups]
 
