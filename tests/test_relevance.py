@@ -113,6 +113,15 @@ FLOORS = {
         ("keywords", 0.82, 0.95, 0.87),
         ("situations", 0.72, 0.89, 0.78),
     ],
+    # Written blind after everything above and measured once, at the end of the round:
+    # keywords 0.97 / 1.00 / 0.99, situations 0.68 / 0.87 / 0.76 (five answers spelled as the corpus
+    # has them, and the stories' title, in no entry, left out; before: 0.95 / 1.00 / 0.97 and
+    # 0.63 / 0.87 / 0.73).
+    "queries-16.tsv": [
+        ("all", 0.77, 0.89, 0.82),
+        ("keywords", 0.94, 0.97, 0.96),
+        ("situations", 0.65, 0.84, 0.73),
+    ],
 }
 # Off-topic sets (query, "off", "-"): at least this many find nothing. offtopic-2 was
 # held out (26 of 30 when first measured); offtopic-1 was tuned on (24 of 30).
@@ -124,10 +133,12 @@ OFF_TOPIC_FLOORS = {
     "offtopic-5.tsv": 23,
     "offtopic-6.tsv": 20,
     "offtopic-7.tsv": 20,
+    "offtopic-8.tsv": 18,
 }  # first measured, held out: -3 24 of 30; -4 21 of 26 and -5 19 of 26 (half of each built of the report's
 # everyday words). After the everyday-sense review of the thesaurus: 29, 29, 28, 23, 24. -6 was measured
 # once, held out, after that review: 19 of 26; 21 once corrections to rare words were only offered.
-# -7 was measured once, held out, after the round's last change to search: 21 of 26.
+# -7 was measured once, held out, after the round's last change to search: 21 of 26; -8 likewise
+# at the end of the round: 19 of 26.
 # Topics the report does not treat (query, "notcovered", missing words): at least this
 # many of 20 get no strong result, and at least this many name a missing word as unknown.
 # -3 was measured once before the near-topic rules of its round: 9 and 14.
@@ -138,6 +149,7 @@ NOT_COVERED_FLOORS = {
     "notcovered-4.tsv": (11, 14),  # measured once, held out: 12 and 15
     "notcovered-5.tsv": (12, 14),  # measured once, held out: 13 and 15
     "notcovered-6.tsv": (12, 14),  # measured once, held out: 13 and 15
+    "notcovered-7.tsv": (13, 14),  # measured once, held out: 14 and 15
 }
 CASES = [(name, group, *floors) for name, groups in FLOORS.items() for group, *floors in groups]
 
