@@ -1,11 +1,12 @@
 """The web door: `hint serve`, the report in a browser on this PC.
 
-The standard library's `ThreadingHTTPServer` (no framework: the pages are a
-handful of routes over the views, and it needs no new package), one thread per
-connection, so that a client that connects and sends nothing holds only its
-own thread until `IDLE_TIMEOUT` closes it; HTTP/1.1, so a browser keeps its
-connection. Where the system can fork (not Windows), one process per CPU
-answers (`serve`, `default_workers`): the data is loaded once, before the fork.
+The standard library's `BaseHTTPRequestHandler` (no framework: the pages are a
+handful of routes over the views, and it needs no new package), served from one
+thread per process by `serverloop`, so that nobody waits for the interpreter
+lock and a client that connects and sends nothing is only an idle socket until
+`IDLE_TIMEOUT` closes it; HTTP/1.1, so a browser keeps its connection. Where
+the system can fork (not Windows), one process per CPU answers (`serve`,
+`default_workers`): the data is loaded once, before the fork.
 The loaded corpus and searcher are kept for the process's life; the garbage
 collector stays on (the CLI's one-shot runs turn it off, a server must not).
 
@@ -36,15 +37,13 @@ import contextlib
 import errno
 import ipaddress
 import os
-import queue
 import socket
 import sys
 import threading
-import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -52,6 +51,7 @@ from . import lookup
 from . import views as v
 from .formats import htmlpage as hp
 from .formats import jsondata
+from .serverloop import Loads, LoopServer
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -62,11 +62,6 @@ DEFAULT_PORT = 8765
 MAX_QUERY_CHARS = 500  # a search query's length in characters; longer is refused (400)
 MAX_TARGET = 8192  # bytes of the request target (path and query, percent-encoded): 500 kanji take ~4.5 KB
 MAX_WORKERS = 4  # processes answering at once (`default_workers`)
-KEPT_THREADS = 16  # threads per process kept waiting for connections (more start when they are busy)
-# A process holding more connections than another waits before it takes one: up to
-# BALANCE_WAITS times BALANCE_WAIT s, or until the other took it (or took others).
-BALANCE_WAIT, BALANCE_WAITS = 0.001, 10
-IDLE_TIMEOUT = 10.0  # seconds a connection may stay silent before it is closed
 DEFAULT_LIMIT = 5  # results, as `hint search`
 # Searches remembered (query and filters -> ranked results; the data never changes while serving):
 # search-as-you-type asks for the results, then the page or the API asks again. A broad query's
@@ -553,17 +548,14 @@ class Site:
 
 
 class Handler(BaseHTTPRequestHandler):
-    """One connection. GET and HEAD go to the `Site`; every other method gets 405."""
+    """One request, read from memory by `serverloop`. GET and HEAD go to the `Site`;
+    every other method gets 405."""
 
     site: ClassVar[Site]
     allowed_hosts: ClassVar[frozenset[str]]
-    timeout = IDLE_TIMEOUT  # a silent client is dropped (StreamRequestHandler sets the socket timeout)
     # HTTP/1.1: a browser keeps its connection for the next request (search as you type
-    # sends one per pause), which saves a connection and a thread each time.
+    # sends one per pause), which saves a connection each time.
     protocol_version = "HTTP/1.1"
-    # The headers and the body are two writes: without this, a kept connection waits for
-    # the client's delayed acknowledgement (about 40 ms) before the body goes out.
-    disable_nagle_algorithm = True
     server_version = "hint"
     sys_version = ""
     error_content_type = HTML
@@ -627,8 +619,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         elif self.request_version == "HTTP/1.0":
             self.send_header("Connection", "keep-alive")  # it asked to keep it: say it is kept
-        # Headers and body in one write: each write lets go of the interpreter lock, and
-        # taking it back waits while another connection's thread searches.
+        # Headers and body in one buffer, sent at once.
         buffer: list[bytes] | None = getattr(self, "_headers_buffer", None)
         if buffer is None:  # an unreadable request line (taken as HTTP/0.9): no headers at all
             self.end_headers()
@@ -660,97 +651,9 @@ class Handler(BaseHTTPRequestHandler):
         pass  # quiet: a worker's console shows the URL and nothing else (no queries in logs either)
 
 
-class Server(ThreadingHTTPServer):
-    """A thread per connection, taken from threads kept waiting (starting one costs more
-    than a search's answer from the cache); when every kept thread is busy (silent or
-    slow clients), a new one, as `ThreadingHTTPServer` does, so nobody waits."""
-
-    daemon_threads = True  # Ctrl-C does not wait for idle connections
-    allow_reuse_address = True
-    request_queue_size = 64
-    kept_threads = KEPT_THREADS
-    loads: Loads | None = None  # with workers: the connections each process holds
-    _pool: tuple[int, queue.SimpleQueue[tuple[Any, Any] | None], threading.Semaphore] | None = None
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        pool = self._pool
-        if pool is None or pool[0] != os.getpid():  # first request in this process (or this worker)
-            pool = self._pool = (os.getpid(), queue.SimpleQueue(), threading.Semaphore(0))
-            for _ in range(self.kept_threads):
-                threading.Thread(target=self._kept_thread, args=pool[1:], daemon=True).start()
-        _, jobs, idle = pool
-        if idle.acquire(blocking=False):
-            jobs.put((request, client_address))
-        else:
-            super().process_request(request, client_address)
-
-    def _kept_thread(
-        self, jobs: queue.SimpleQueue[tuple[Any, Any] | None], idle: threading.Semaphore
-    ) -> None:
-        while True:
-            idle.release()
-            job = jobs.get()
-            if job is None:
-                return  # the server is closed
-            self.process_request_thread(*job)
-
-    def get_request(self) -> tuple[Any, Any]:
-        loads = self.loads
-        # While another process holds fewer connections, let it take this one (a kept
-        # connection stays with the process that took it, and one process's CPU would
-        # answer most clients while the other waited); not for long, if it is slow to.
-        waited = 0
-        while loads is not None and loads.busier() and waited < BALANCE_WAITS:
-            time.sleep(BALANCE_WAIT)
-            waited += 1
-        request, address = super().get_request()  # no longer waiting: raises, and nothing is counted
-        if loads is not None:
-            loads.add(1)
-        return request, address
-
-    def shutdown_request(self, request: Any) -> None:
-        super().shutdown_request(request)
-        if self.loads is not None:
-            self.loads.add(-1)
-
-    def server_close(self) -> None:
-        super().server_close()
-        pool = self._pool
-        if pool is not None and pool[0] == os.getpid():
-            for _ in range(self.kept_threads):
-                pool[1].put(None)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        exc = sys.exc_info()[1]
-        if isinstance(exc, OSError | TimeoutError):
-            return  # a client went away or fell silent: nothing to report
-        sys.stderr.write(f"hint serve: リクエストの処理中にエラー（{type(exc).__name__}）\n")
-
-
-class Loads:
-    """The connections each process holds, in memory the processes share (made before
-    they fork); each process writes only its own slot."""
-
-    def __init__(self, processes: int) -> None:
-        import mmap
-
-        self._memory = mmap.mmap(-1, 8 * processes)
-        self.counts = memoryview(self._memory).cast("q")
-        self.slot = 0
-        self._lock = threading.Lock()
-
-    def became(self, slot: int) -> None:
-        """In a forked copy: which slot is this process's."""
-        self.slot = slot
-        self._lock = threading.Lock()
-
-    def add(self, n: int) -> None:
-        with self._lock:
-            self.counts[self.slot] += n
-
-    def busier(self) -> bool:
-        """Whether another process holds fewer connections than this one."""
-        return self.counts[self.slot] > min(self.counts)
+class Server(LoopServer):
+    """The web door's server: one thread answers every connection of its process
+    (`serverloop`); with workers, the processes share the socket and `loads`."""
 
 
 class Server6(Server):
@@ -884,9 +787,7 @@ def _fork_workers(server: Server, count: int) -> list[int]:
         return []
     import gc
     import signal
-    import threading
 
-    server.socket.setblocking(False)  # the copies race for each connection; a loser must not wait in accept
     loads = server.loads = Loads(count + 1)
     gc.freeze()  # the loaded data stays shared between the copies: no collection touches it
     lifeline, keep = os.pipe()

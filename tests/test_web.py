@@ -27,7 +27,7 @@ from conftest import hint_command, parse_html, replace_in, run_hint
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hintcli import store, web
+from hintcli import serverloop, store, web
 from hintcli.formats import htmlpage
 from hintcli.text import sanitize
 
@@ -450,44 +450,101 @@ def test_a_silent_client_does_not_block_others(site: Running) -> None:
             s.close()
 
 
-def test_more_silent_clients_than_kept_threads_block_nobody() -> None:
+def serving(**attributes: object) -> Running:
     server = web.make_server("127.0.0.1", 0)
-    server.kept_threads = 2
+    for name, value in attributes.items():
+        setattr(server, name, value)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    port = server.server_address[1]
+    return Running(server, server.server_address[1])
+
+
+def stop(running: Running) -> None:
+    running.server.shutdown()
+    running.server.server_close()
+
+
+def test_many_silent_clients_block_nobody_and_hold_no_thread() -> None:
+    running = serving()
+    threads = threading.active_count()
+    idle = [socket.create_connection(("127.0.0.1", running.port)) for _ in range(40)]
     try:
-        assert get(port, "/about").status == 200  # the kept threads are running
-        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(5)]
-        try:
-            for s in idle:
-                s.sendall(b"GET / HTTP/1.1\r\n")  # half a request, then nothing
-            started = time.perf_counter()
-            assert all(get(port, f"/scene/{n}").status == 200 for n in (1, 2, 3))
-            assert time.perf_counter() - started < 2
-        finally:
-            for s in idle:
-                s.close()
+        for s in idle:
+            s.sendall(b"GET / HTTP/1.1\r\n")  # half a request, then nothing
+        started = time.perf_counter()
+        assert all(get(running.port, f"/scene/{n}").status == 200 for n in (1, 2, 3))
+        assert time.perf_counter() - started < 2
+        assert threading.active_count() <= threads + 1  # one loop answers them all
     finally:
-        server.shutdown()
-        server.server_close()
+        for s in idle:
+            s.close()
+        stop(running)
 
 
-def test_closing_the_server_ends_its_kept_threads() -> None:
-    server = web.make_server("127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    assert get(server.server_address[1], "/about").status == 200
+def test_a_silent_connection_is_closed_after_the_idle_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serverloop, "IDLE_TIMEOUT", 0.3)
+    running = serving()
+    try:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\n")
+            started = time.perf_counter()
+            assert sock.recv(100) == b""  # closed by the server, unanswered
+            assert 0.2 < time.perf_counter() - started < 4
+    finally:
+        stop(running)
 
-    def kept() -> list[threading.Thread]:
-        # Other tests' threads come and go; these are the ones this server keeps.
-        return [t for t in threading.enumerate() if getattr(t, "_target", None) == server._kept_thread]
 
-    assert len(kept()) == server.kept_threads
-    server.shutdown()
-    server.server_close()
-    deadline = time.monotonic() + 5
-    while kept() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert kept() == []
+def test_stopping_the_server_closes_its_connections() -> None:
+    running = serving()
+    with socket.create_connection(("127.0.0.1", running.port), timeout=5) as sock:
+        sock.sendall(f"GET /about HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\n\r\n".encode())
+        assert sock.recv(100).startswith(b"HTTP/1.1 200")
+        stop(running)
+        while sock.recv(65536):  # the rest of the reply, then the end
+            pass
+
+
+def test_requests_sent_together_are_answered_in_order() -> None:
+    running = serving()
+    host = f"Host: 127.0.0.1:{running.port}\r\n"
+    try:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=5) as sock:
+            sock.sendall(
+                f"GET /scene/2 HTTP/1.1\r\n{host}\r\nGET /scene/5 HTTP/1.1\r\n{host}Connection: close\r\n\r\n".encode()
+            )
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        text = data.decode("utf-8")
+        assert text.count("HTTP/1.1 200") == 2
+        assert text.index("場面2") < text.index("場面5")
+    finally:
+        stop(running)
+
+
+def test_a_client_slow_to_read_long_replies_holds_up_nobody() -> None:
+    running = serving()
+    path = f"/api/search?q={quote('支援')}&limit=200"  # ~100 KB; 30 of them, far more than the socket buffers
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\n\r\n".encode()
+    try:
+        slow = socket.socket()
+        slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        slow.connect(("127.0.0.1", running.port))
+        slow.settimeout(10)
+        slow.sendall(request * 29 + request.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+        time.sleep(0.3)  # the server has written what the buffers take, and waits for the rest
+        started = time.perf_counter()
+        assert get(running.port, "/about").status == 200
+        assert time.perf_counter() - started < 2
+        data = b""
+        while chunk := slow.recv(65536):
+            data += chunk
+        slow.close()
+        replies = data.split(b"HTTP/1.1 200 OK\r\n")[1:]
+        assert len(replies) == 30
+        lengths = {int(re.search(rb"Content-Length: (\d+)", r).group(1)) for r in replies}  # type: ignore[union-attr]
+        assert len(lengths) == 1 and len(data) > 30 * lengths.pop() > 2_000_000
+    finally:
+        stop(running)
 
 
 def test_concurrent_clients_all_get_answers(site: Running) -> None:
@@ -671,41 +728,24 @@ def test_kept_connections_are_shared_out_between_the_processes() -> None:
         proc.wait(timeout=10)
 
 
-class FakeSocket:
-    def __init__(self) -> None:
-        self.closed = False
-
-    def close(self) -> None:
-        self.closed = True
-
-
-def test_a_process_holding_more_connections_waits_before_it_takes_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    server = web.make_server("127.0.0.1", 0)
+def test_a_process_holding_more_connections_leaves_the_next_one_a_moment_then_takes_it() -> None:
+    loads = web.Loads(2)
+    loads.counts[0] = 3  # this process (slot 0) holds 3, the other none: it waits its turns
+    running = serving(loads=loads)
     try:
-        loads = server.loads = web.Loads(2)
-        accepted = FakeSocket()
-        monkeypatch.setattr(web.ThreadingHTTPServer, "get_request", lambda self: (accepted, ("127.0.0.1", 1)))
-        monkeypatch.setattr(
-            web.ThreadingHTTPServer, "shutdown_request", lambda self, request: request.close()
-        )
-        waits: list[float] = []
-        monkeypatch.setattr(web.time, "sleep", waits.append)
-        assert server.get_request()[0] is accepted  # even: taken at once
-        assert waits == [] and list(loads.counts) == [1, 0]
-        assert server.get_request()[0] is accepted  # busier: waits its most, then takes it
-        assert len(waits) == web.BALANCE_WAITS and list(loads.counts) == [2, 0]
-        # The other process takes connections meanwhile: the wait ends there.
-        waits.clear()
-        monkeypatch.setattr(web.time, "sleep", lambda s: (waits.append(s), loads.counts.__setitem__(1, 2)))
-        server.get_request()
-        assert len(waits) == 1 and list(loads.counts) == [3, 2]
-        server.shutdown_request(accepted)
-        assert accepted.closed and list(loads.counts) == [2, 2]
+        started = time.perf_counter()
+        with socket.create_connection(("127.0.0.1", running.port), timeout=5) as sock:
+            sock.sendall(f"GET /about HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\n\r\n".encode())
+            assert sock.recv(100).startswith(b"HTTP/1.1 200")  # nobody else took it: it did
+            waited = time.perf_counter() - started
+            assert list(loads.counts) == [4, 0]
+        deadline = time.monotonic() + 5
+        while list(loads.counts) != [3, 0] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert list(loads.counts) == [3, 0]  # closed: counted out
+        assert waited >= serverloop.BALANCE_WAITS * serverloop.BALANCE_WAIT
     finally:
-        server.loads = None
-        server.server_close()
+        stop(running)
 
 
 def test_the_other_processes_counts_are_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
