@@ -176,6 +176,8 @@ class LoopServer(HTTPServer):
             connection.closing = close
         if connection.outbox:
             self._send(selector, connections, connection)
+        elif connection.closing:  # nothing to say (a handler that failed): do not keep the client waiting
+            self._close(selector, connections, connection)
 
     def _answer(self, head: bytes, address: Any) -> tuple[bytes, bool]:
         """The reply to one request head, and whether the connection closes after it."""
@@ -234,7 +236,10 @@ def _handle(
     handler.close_connection = True
     try:
         handler.handle_one_request()
-    except Exception as exc:  # a bug: a line on the console, an empty reply, the connection closed
+    except (
+        Exception
+    ) as exc:  # a bug: a line on the console, no reply (not half of one), the connection closed
         sys.stderr.write(f"hint serve: リクエストの処理中にエラー（{type(exc).__name__}）\n")
         handler.close_connection = True
+        reply = io.BytesIO()
     return handler, reply

@@ -503,6 +503,28 @@ def test_stopping_the_server_closes_its_connections() -> None:
             pass
 
 
+def test_a_bug_in_a_request_closes_its_connection_at_once_and_the_server_goes_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(self: object) -> None:
+        raise RuntimeError("boom")
+
+    running = serving()
+    try:
+        with monkeypatch.context() as m:
+            m.setattr(web.Handler, "handle_one_request", broken)
+            with socket.create_connection(("127.0.0.1", running.port), timeout=5) as sock:
+                sock.sendall(f"GET /about HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\n\r\n".encode())
+                started = time.perf_counter()
+                assert sock.recv(100) == b""  # closed, with nothing half-written
+                assert time.perf_counter() - started < 2
+        assert get(running.port, "/about").status == 200
+    finally:
+        stop(running)
+    err = capsys.readouterr().err
+    assert err == "hint serve: リクエストの処理中にエラー（RuntimeError）\n"
+
+
 def test_requests_sent_together_are_answered_in_order() -> None:
     running = serving()
     host = f"Host: 127.0.0.1:{running.port}\r\n"
