@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import selectors
 import socket
 import sys
@@ -37,6 +38,9 @@ MAX_HEAD = 65536 + 8192  # bytes of request line and headers read before the han
 # A process holding more connections than another leaves the next one to it: for up to
 # BALANCE_WAITS turns of BALANCE_WAIT seconds, or until the other took it (or took others).
 BALANCE_WAIT, BALANCE_WAITS = 0.001, 10
+MAX_CONNECTIONS = 500  # open at once per process (select() on Windows takes 512); more wait to be accepted
+ACCEPT_RETRY = 0.05  # seconds before accepting again when out of descriptors or at MAX_CONNECTIONS
+_EMPTY_LINE = re.compile(rb"\n\r?\n")
 _READ = selectors.EVENT_READ
 _WRITE = selectors.EVENT_WRITE
 
@@ -59,6 +63,10 @@ class Loads:
     def add(self, n: int) -> None:
         self.counts[self.slot] += n  # one thread per process: nobody else writes this slot
 
+    def leave(self) -> None:
+        """This process answers no more: it must never look like the one to leave connections to."""
+        self.counts[self.slot] = 1 << 62
+
     def busier(self) -> bool:
         """Whether another process holds fewer connections than this one."""
         return self.counts[self.slot] > min(self.counts)
@@ -76,6 +84,13 @@ class _Connection:
         self.last = time.monotonic()
 
 
+def _head_end(inbox: bytearray) -> int:
+    """Where the first complete request head in ``inbox`` ends (after its empty line,
+    CRLF or bare LF, as `BaseHTTPRequestHandler` reads them), or -1."""
+    found = _EMPTY_LINE.search(inbox)
+    return found.end() if found else -1
+
+
 class LoopServer(HTTPServer):
     """`HTTPServer`'s socket, address and `RequestHandlerClass`, served by `serve_forever`
     from one thread (see the module's text); `shutdown` from another thread stops it."""
@@ -89,21 +104,33 @@ class LoopServer(HTTPServer):
         self.socket.setblocking(False)  # processes race for each connection; a loser must not wait
         self._stop = threading.Event()
         self._stopped = threading.Event()
-        self._stopped.set()
+        self._selector: selectors.BaseSelector | None = None
+        self._connections: dict[int, _Connection] = {}
+        self._ready: dict[int, _Connection] = {}  # holding a request not yet answered
+        self._listening = False
+        self._resume_at = 0.0
 
     def serve_forever(self, poll_interval: float = 0.5) -> None:
-        self._stop.clear()
+        """Answer until `shutdown` (as `socketserver`'s: one that came first stops it at once)."""
         self._stopped.clear()
-        selector = selectors.DefaultSelector()
-        connections: dict[int, _Connection] = {}
-        listening, deferred, resume_at = False, 0, 0.0
+        self._selector = selector = selectors.DefaultSelector()
+        deferred = 0
         try:
             while not self._stop.is_set():
                 now = time.monotonic()
-                if not listening and now >= resume_at:
+                if (
+                    not self._listening
+                    and now >= self._resume_at
+                    and len(self._connections) < MAX_CONNECTIONS
+                ):
                     selector.register(self.socket, _READ, None)
-                    listening = True
-                timeout = poll_interval if listening else max(0.0, min(poll_interval, resume_at - now))
+                    self._listening = True
+                timeout = 0.0 if self._ready else poll_interval
+                if not self._listening and self._resume_at > now:
+                    timeout = min(timeout, self._resume_at - now)
+                if not selector.get_map():  # nothing to wait on (select() on Windows refuses that)
+                    time.sleep(timeout)
+                    continue
                 for key, events in selector.select(timeout):
                     connection = key.data
                     if connection is None:
@@ -111,20 +138,27 @@ class LoopServer(HTTPServer):
                         if loads is not None and loads.busier() and deferred < BALANCE_WAITS:
                             # Another process holds fewer connections: leave this one to it
                             # (a kept connection stays where it was taken), for a moment.
-                            selector.unregister(self.socket)
-                            listening, deferred, resume_at = False, deferred + 1, now + BALANCE_WAIT
+                            self._pause_listening(BALANCE_WAIT)
+                            deferred += 1
                             continue
                         deferred = 0
-                        self._accept(selector, connections)
+                        self._accept()
                     elif events & _WRITE:
-                        self._send(selector, connections, connection)
+                        self._send(connection)
                     else:
-                        self._receive(selector, connections, connection)
-                self._drop_idle(selector, connections)
+                        self._receive(connection)
+                # One request of each connection that holds more, in turn: a client that
+                # sends many at once (pipelining) takes its turns like everyone else.
+                for connection in list(self._ready.values()):
+                    self._answer_one(connection)
+                self._drop_idle()
         finally:
-            for connection in list(connections.values()):
-                self._close(selector, connections, connection)
+            for connection in list(self._connections.values()):
+                self._close(connection)
             selector.close()
+            self._selector = None
+            self._listening = False
+            self._stop.clear()
             self._stopped.set()
 
     def shutdown(self) -> None:
@@ -133,24 +167,39 @@ class LoopServer(HTTPServer):
 
     # ------------------------------------------------------------------ connections
 
-    def _accept(self, selector: selectors.BaseSelector, connections: dict[int, _Connection]) -> None:
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return self.RequestHandlerClass  # type: ignore[return-value]
+
+    def _pause_listening(self, seconds: float) -> None:
+        assert self._selector is not None
+        if self._listening:
+            self._selector.unregister(self.socket)
+            self._listening = False
+        self._resume_at = time.monotonic() + seconds
+
+    def _accept(self) -> None:
+        assert self._selector is not None
         try:
             sock, address = self.socket.accept()
         except (BlockingIOError, InterruptedError):
             return  # another process took it
         except OSError:
-            return  # out of descriptors, or the client gave up: the next one may do
+            # Out of descriptors (or the client gave up): the socket stays readable, so
+            # wait a little instead of asking again at once.
+            self._pause_listening(ACCEPT_RETRY)
+            return
         sock.setblocking(False)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # a reply is one write: send it now
+        with contextlib.suppress(OSError):  # a client that already reset
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # a reply is one write: send it now
         connection = _Connection(sock, address)
-        connections[sock.fileno()] = connection
-        selector.register(sock, _READ, connection)
+        self._connections[sock.fileno()] = connection
+        self._selector.register(sock, _READ, connection)
         if self.loads is not None:
             self.loads.add(1)
+        if len(self._connections) >= MAX_CONNECTIONS:
+            self._pause_listening(ACCEPT_RETRY)  # more would overflow select() on Windows
 
-    def _receive(
-        self, selector: selectors.BaseSelector, connections: dict[int, _Connection], connection: _Connection
-    ) -> None:
+    def _receive(self, connection: _Connection) -> None:
         try:
             data = connection.sock.recv(65536)
         except (BlockingIOError, InterruptedError):
@@ -158,69 +207,92 @@ class LoopServer(HTTPServer):
         except OSError:
             data = b""
         if not data:
-            self._close(selector, connections, connection)
+            self._close(connection)
             return
         connection.last = time.monotonic()
         connection.inbox += data
-        # Every complete request head in the inbox, in order (a client may send the next
-        # one before it has the reply); a head too long to be one is handed over as it is.
-        while not connection.closing:
-            end = connection.inbox.find(b"\r\n\r\n")
-            if end < 0 and len(connection.inbox) < MAX_HEAD:
-                break
-            cut = end + 4 if end >= 0 else len(connection.inbox)
-            head = bytes(connection.inbox[:cut])
-            del connection.inbox[:cut]
-            reply, close = self._answer(head, connection.address)
+        self._answer_one(connection)
+
+    def _answer_one(self, connection: _Connection) -> None:
+        """Answer the first request in the connection's inbox, if it is complete; a head
+        too long to be one is refused (414 or 431) and the connection closed."""
+        self._ready.pop(connection.sock.fileno(), None)
+        if connection.closing or connection.outbox:
+            return  # its reply goes out first
+        end = _head_end(connection.inbox)
+        if end < 0:
+            if len(connection.inbox) < MAX_HEAD:
+                return  # the rest is on its way
+            first_line = connection.inbox.find(b"\n")
+            reply = _refusal(self._handler_class(), 414 if not 0 <= first_line <= 65536 else 431, self)
+            connection.inbox.clear()
             connection.outbox += reply
-            connection.closing = close
+            connection.closing = True
+        else:
+            head = bytes(connection.inbox[:end])
+            del connection.inbox[:end]
+            handler, reply_file = _handle(self._handler_class(), head, connection.address, self)
+            connection.outbox += reply_file.getvalue()
+            connection.closing = handler.close_connection
         if connection.outbox:
-            self._send(selector, connections, connection)
+            self._send(connection)
         elif connection.closing:  # nothing to say (a handler that failed): do not keep the client waiting
-            self._close(selector, connections, connection)
+            self._close(connection)
 
-    def _answer(self, head: bytes, address: Any) -> tuple[bytes, bool]:
-        """The reply to one request head, and whether the connection closes after it."""
-        handler_class: type[BaseHTTPRequestHandler] = self.RequestHandlerClass  # type: ignore[assignment]
-        handler, reply = _handle(handler_class, head, address, self)
-        return reply.getvalue(), handler.close_connection
-
-    def _send(
-        self, selector: selectors.BaseSelector, connections: dict[int, _Connection], connection: _Connection
-    ) -> None:
+    def _send(self, connection: _Connection) -> None:
+        assert self._selector is not None
         try:
             sent = connection.sock.send(connection.outbox)
         except (BlockingIOError, InterruptedError):
             sent = 0
         except OSError:
-            self._close(selector, connections, connection)
+            self._close(connection)
             return
         del connection.outbox[:sent]
         if sent:
             connection.last = time.monotonic()
         if connection.outbox:
-            selector.modify(connection.sock, _WRITE, connection)  # the rest when the client reads
+            self._selector.modify(connection.sock, _WRITE, connection)  # the rest when the client reads
         elif connection.closing:
-            self._close(selector, connections, connection)
+            self._close(connection)
         else:
-            selector.modify(connection.sock, _READ, connection)
+            self._selector.modify(connection.sock, _READ, connection)
+            if _head_end(connection.inbox) >= 0 or len(connection.inbox) >= MAX_HEAD:
+                self._ready[connection.sock.fileno()] = connection  # its next request, in its turn
 
-    def _close(
-        self, selector: selectors.BaseSelector, connections: dict[int, _Connection], connection: _Connection
-    ) -> None:
-        if connections.pop(connection.sock.fileno(), None) is None:
+    def _close(self, connection: _Connection) -> None:
+        assert self._selector is not None
+        fileno = connection.sock.fileno()
+        if self._connections.pop(fileno, None) is None:
             return
-        selector.unregister(connection.sock)
+        self._ready.pop(fileno, None)
+        self._selector.unregister(connection.sock)
         with contextlib.suppress(OSError):
             connection.sock.shutdown(socket.SHUT_WR)
         connection.sock.close()
         if self.loads is not None:
             self.loads.add(-1)
 
-    def _drop_idle(self, selector: selectors.BaseSelector, connections: dict[int, _Connection]) -> None:
+    def _drop_idle(self) -> None:
         oldest = time.monotonic() - IDLE_TIMEOUT
-        for connection in [c for c in connections.values() if c.last < oldest]:
-            self._close(selector, connections, connection)
+        for connection in [c for c in self._connections.values() if c.last < oldest]:
+            self._close(connection)
+
+
+def _refusal(handler_class: type[BaseHTTPRequestHandler], status: int, server: LoopServer) -> bytes:
+    """The handler's page refusing a request head too long to read (``status`` 414 or 431)."""
+    handler = handler_class.__new__(handler_class)
+    handler.server = server
+    handler.client_address = ("", 0)
+    handler.wfile = reply = io.BytesIO()
+    handler.command, handler.requestline, handler.request_version = "", "", "HTTP/1.1"
+    handler.close_connection = True
+    try:
+        handler.send_error(status)
+    except Exception as exc:  # a bug: a line on the console, and no reply
+        sys.stderr.write(f"hint serve: リクエストの処理中にエラー（{type(exc).__name__}）\n")
+        return b""
+    return reply.getvalue()
 
 
 def _handle(

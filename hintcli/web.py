@@ -732,7 +732,7 @@ def url_of(server: Server, host: str) -> str:
 
 def default_workers() -> int:
     """Processes that answer requests: one per CPU, at most `MAX_WORKERS`, where the
-    system can fork (not on Windows, where one process answers, with a thread per connection)."""
+    system can fork (not on Windows, where one process answers)."""
     if not hasattr(os, "fork"):
         return 1
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
@@ -756,7 +756,7 @@ def serve(
     if note:
         print(note, file=out)
     if not hasattr(os, "fork"):
-        workers = 1  # Windows: one process, a thread per connection
+        workers = 1  # Windows: one process
     count = default_workers() if workers is None else max(1, workers)
     children: list[int] = []
     try:  # from here on, Ctrl-C ends the server quietly
@@ -825,6 +825,7 @@ def _fork_workers(server: Server, count: int) -> list[int]:
                 flush=True,
             )
         finally:
+            loads.leave()
             os._exit(0)
     os.close(lifeline)
     return children

@@ -525,6 +525,62 @@ def test_a_bug_in_a_request_closes_its_connection_at_once_and_the_server_goes_on
     assert err == "hint serve: リクエストの処理中にエラー（RuntimeError）\n"
 
 
+def test_a_head_with_bare_line_feeds_is_answered() -> None:
+    running = serving()
+    try:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=5) as sock:
+            sock.sendall(
+                f"GET /about HTTP/1.1\nHost: 127.0.0.1:{running.port}\nConnection: close\n\n".encode()
+            )
+            assert sock.recv(100).startswith(b"HTTP/1.1 200")
+    finally:
+        stop(running)
+
+
+def test_headers_too_long_to_read_get_431_and_a_closed_connection() -> None:
+    running = serving()
+    try:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=5) as sock:
+            # Each header under the line limit, together over what a head may hold.
+            head = f"GET /about HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\n".encode()
+            sock.sendall(head + b"".join(b"X-%d: %s\r\n" % (k, b"a" * 30000) for k in range(3)))
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        assert data.startswith(b"HTTP/1.1 431") and data.count(b"HTTP/1.1") == 1
+        assert "ヘッダーが大きすぎます" in data.decode("utf-8")
+    finally:
+        stop(running)
+
+
+def test_many_requests_sent_at_once_hold_up_nobody_else() -> None:
+    running = serving()
+    many = "".join(
+        f"GET /api/search?q={quote('家族 ' + str(k))}&limit=5 HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\n\r\n"
+        for k in range(300)
+    ).encode()
+    try:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=10) as greedy:
+            greedy.sendall(many)
+            time.sleep(0.05)
+            started = time.perf_counter()
+            assert get(running.port, "/about").status == 200
+            assert time.perf_counter() - started < 0.5  # its turn came between the greedy ones
+    finally:
+        stop(running)
+
+
+def test_a_shutdown_before_serving_stops_the_server_as_soon_as_it_starts() -> None:
+    server = web.make_server("127.0.0.1", 0)
+    stopper = threading.Thread(target=server.shutdown)
+    stopper.start()
+    time.sleep(0.1)
+    server.serve_forever(poll_interval=0.05)  # returns at once
+    stopper.join(5)
+    assert not stopper.is_alive()
+    server.server_close()
+
+
 def test_requests_sent_together_are_answered_in_order() -> None:
     running = serving()
     host = f"Host: 127.0.0.1:{running.port}\r\n"
