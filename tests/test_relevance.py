@@ -122,6 +122,14 @@ FLOORS = {
         ("keywords", 0.94, 0.97, 0.96),
         ("situations", 0.65, 0.84, 0.73),
     ],
+    # Written blind after the server's rewrite, measured once with nothing changed in search
+    # since -16: keywords 0.93 / 0.97 / 0.95, situations 0.58 / 0.83 / 0.69 (three answers spelled
+    # as the corpus has them; before: 0.90 / 0.97 / 0.93 and 0.58 / 0.83 / 0.68).
+    "queries-17.tsv": [
+        ("all", 0.69, 0.86, 0.76),
+        ("keywords", 0.90, 0.94, 0.92),
+        ("situations", 0.55, 0.80, 0.66),
+    ],
 }
 # Off-topic sets (query, "off", "-"): at least this many find nothing. offtopic-2 was
 # held out (26 of 30 when first measured); offtopic-1 was tuned on (24 of 30).
@@ -134,11 +142,12 @@ OFF_TOPIC_FLOORS = {
     "offtopic-6.tsv": 20,
     "offtopic-7.tsv": 20,
     "offtopic-8.tsv": 18,
+    "offtopic-9.tsv": 19,
 }  # first measured, held out: -3 24 of 30; -4 21 of 26 and -5 19 of 26 (half of each built of the report's
 # everyday words). After the everyday-sense review of the thesaurus: 29, 29, 28, 23, 24. -6 was measured
 # once, held out, after that review: 19 of 26; 21 once corrections to rare words were only offered.
 # -7 was measured once, held out, after the round's last change to search: 21 of 26; -8 likewise
-# at the end of the round: 19 of 26.
+# at the end of the round: 19 of 26; -9 likewise: 20 of 26.
 # Topics the report does not treat (query, "notcovered", missing words): at least this
 # many of 20 get no strong result, and at least this many name a missing word as unknown.
 # -3 was measured once before the near-topic rules of its round: 9 and 14.
@@ -150,6 +159,7 @@ NOT_COVERED_FLOORS = {
     "notcovered-5.tsv": (12, 14),  # measured once, held out: 13 and 15
     "notcovered-6.tsv": (12, 14),  # measured once, held out: 13 and 15
     "notcovered-7.tsv": (13, 14),  # measured once, held out: 14 and 15
+    "notcovered-8.tsv": (10, 12),  # measured once, held out: 11 and 13
 }
 CASES = [(name, group, *floors) for name, groups in FLOORS.items() for group, *floors in groups]
 
