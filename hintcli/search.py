@@ -305,8 +305,11 @@ class Searcher:
             self._seg_start.append(pos)
             pos += len(s) + 1
         self._blob = "\x00".join(segments)
-        self._has: Callable[[str], bool] = self._blob.__contains__  # see `prepare_for_many`
-        self._prepared = False
+        # Whether a piece is in the text, and whether it may be (False: surely not); a server's
+        # searcher answers both from sets of pieces (`prepare_for_many`), a command's scans.
+        self._has: Callable[[str], bool] = self._blob.__contains__
+        self._may_have: Callable[[str], bool] = _anything
+        self._gram_segments: dict[str, list[int]] | None = None  # two-character piece → segments
         self._postings: dict[str, dict[int, float]] = {}
         self._counts: dict[str, int] = {}
         self._spelled: dict[str, list[tuple[float, str]]] = {}
@@ -339,10 +342,15 @@ class Searcher:
         blob = self._blob
         pieces = frozenset(blob[i : i + n] for n in (2, 3) for i in range(len(blob) - n + 1))
 
+        def may_have(piece: str) -> bool:
+            if len(piece) <= 3:
+                return len(piece) < 2 or piece in pieces  # exact from two characters up
+            return all(piece[k : k + 3] in pieces for k in range(len(piece) - 2))
+
         def has(piece: str) -> bool:
             if len(piece) <= 3:
                 return piece in pieces if len(piece) > 1 else piece in blob
-            return all(piece[k : k + 3] in pieces for k in range(len(piece) - 2)) and piece in blob
+            return may_have(piece) and piece in blob
 
         # Which segments hold each two-character piece, in order (for `_spellings`).
         where: dict[str, list[int]] = {}
@@ -350,8 +358,8 @@ class Searcher:
             for gram in dict.fromkeys(text[i : i + 2] for i in range(len(text) - 1)):
                 where.setdefault(gram, []).append(seg)
         self._gram_segments = where
+        self._may_have = may_have
         self._has = has
-        self._prepared = True
 
     # ------------------------------------------------------------------ terms
 
@@ -377,14 +385,14 @@ class Searcher:
             return self._counts[term]
         except KeyError:
             pass
-        n = self._blob.count(term, 0, self._report_end) if not self._prepared or self._has(term) else 0
+        n = self._blob.count(term, 0, self._report_end) if self._may_have(term) else 0
         if len(self._counts) < POSTINGS_KEPT:
             self._counts[term] = n
         return n
 
     def _find_postings(self, term: str) -> dict[int, float]:
         out: dict[int, float] = {}
-        if self._prepared and not self._has(term):
+        if not self._may_have(term):
             return out
         find, starts = self._blob.find, self._seg_start
         i = find(term)
@@ -514,7 +522,7 @@ class Searcher:
         if not units:
             # Words of one kanji with kana or particles between them (親の声かけ): the
             # stretches of a kanji and kana that the report has (声かけ) are the topic.
-            for phrase in self._phrases(parted[:PHRASE_CHARS], least_kanji=1):
+            for phrase in self._phrases(parted[:PHRASE_CHARS], any_kanji=True):
                 units.append(phrase)
                 if phrase not in seen:
                     seen.add(phrase)
@@ -535,14 +543,14 @@ class Searcher:
         known_words = tuple(self.thesaurus.words_in(qn))
         return Query(query, qn, tuple(terms), tuple(words), len(words) == 1, tuple(units), near, known_words)
 
-    def _phrases(self, qn: str, least_kanji: int = 0) -> list[str]:
+    def _phrases(self, qn: str, any_kanji: bool = False) -> list[str]:
         """The longest stretches of the query that the report also has.
 
         Words written with okurigana (燃え尽き, 寄り添う, 抱え込む) are kanji and kana
         mixed, so cutting by script breaks them up; a stretch the report has
         verbatim is found whole. Kept if it has two kanji, or one and five characters
-        (a single kanji verb, 行きたい, is too common to tell a topic by), or else at
-        least ``least_kanji`` kanji.
+        (a single kanji verb, 行きたい, is too common to tell a topic by); with
+        ``any_kanji``, any kanji at all.
         """
         found: list[str] = []
         for run in runs(qn):
@@ -558,7 +566,7 @@ class Searcher:
                 end_before = j
                 phrase = run[i:j].lstrip("".join(PARTICLES))
                 kanji = sum(1 for c in phrase if is_kanji(c))
-                if kanji >= 2 or (kanji and len(phrase) >= 5) or (least_kanji and kanji >= least_kanji):
+                if kanji >= 2 or (kanji and (len(phrase) >= 5 or any_kanji)):
                     found.append(phrase)
         return found
 
@@ -594,7 +602,7 @@ class Searcher:
         candidates: set[int] = set()
         for k in range(len(word) - 1):
             gram = word[k : k + 2]
-            if self._prepared:
+            if self._gram_segments is not None:
                 for seg in self._gram_segments.get(gram, ()):
                     if len(candidates) >= SPELLING_CANDIDATES:
                         break
@@ -1095,6 +1103,10 @@ class Searcher:
 def _is_markup(word: str, normalized_query: str) -> bool:
     """Whether a Latin word of the query is a tag's name: right after [ or < (or [/, </)."""
     return any(f"{opening}{word}" in normalized_query for opening in ("[", "[/", "<", "</"))
+
+
+def _anything(piece: str) -> bool:
+    return True
 
 
 def _grams(word: str) -> list[str]:

@@ -192,6 +192,7 @@ def test_a_prepared_searcher_knows_what_the_report_text_has(prepared: Searcher, 
     other = data.draw(st.sampled_from("のはに支援家族ア1\x00"))
     for candidate in (piece, piece[:k] + other + piece[k + 1 :], piece[:k] + piece[k + 1 :]):
         assert prepared._has(candidate) == (candidate in blob)
+        assert prepared._may_have(candidate) or candidate not in blob  # "surely not" is never wrong
 
 
 def test_本人に会えない_finds_the_letter_hints_first(searcher: Searcher) -> None:
