@@ -167,9 +167,6 @@ class LoopServer(HTTPServer):
 
     # ------------------------------------------------------------------ connections
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        return self.RequestHandlerClass  # type: ignore[return-value]
-
     def _pause_listening(self, seconds: float) -> None:
         assert self._selector is not None
         if self._listening:
@@ -224,20 +221,39 @@ class LoopServer(HTTPServer):
             if len(connection.inbox) < MAX_HEAD:
                 return  # the rest is on its way
             first_line = connection.inbox.find(b"\n")
-            reply = _refusal(self._handler_class(), 414 if not 0 <= first_line <= 65536 else 431, self)
+            reply, _ = self._run(b"", connection.address, refuse=414 if not 0 <= first_line <= 65536 else 431)
             connection.inbox.clear()
-            connection.outbox += reply
             connection.closing = True
         else:
             head = bytes(connection.inbox[:end])
             del connection.inbox[:end]
-            handler, reply_file = _handle(self._handler_class(), head, connection.address, self)
-            connection.outbox += reply_file.getvalue()
-            connection.closing = handler.close_connection
+            reply, connection.closing = self._run(head, connection.address)
+        connection.outbox += reply
         if connection.outbox:
             self._send(connection)
         elif connection.closing:  # nothing to say (a handler that failed): do not keep the client waiting
             self._close(connection)
+
+    def _run(self, head: bytes, address: Any, refuse: int | None = None) -> tuple[bytes, bool]:
+        """The handler's reply to one request head held in memory, and whether the connection
+        closes after it (its constructor, which would read from a socket, is not run). With
+        ``refuse`` (414, 431): its page refusing a head too long to read."""
+        handler_class: type[BaseHTTPRequestHandler] = self.RequestHandlerClass  # type: ignore[assignment]
+        handler = handler_class.__new__(handler_class)
+        handler.server, handler.client_address = self, address
+        handler.rfile = io.BytesIO(head)
+        handler.wfile = reply = io.BytesIO()
+        handler.close_connection = True
+        try:
+            if refuse:
+                handler.command, handler.requestline, handler.request_version = "", "", "HTTP/1.1"
+                handler.send_error(refuse)
+            else:
+                handler.handle_one_request()
+        except Exception as exc:  # a bug: a line on the console, no reply (not half of one), closed
+            sys.stderr.write(f"hint serve: リクエストの処理中にエラー（{type(exc).__name__}）\n")
+            return b"", True
+        return reply.getvalue(), handler.close_connection
 
     def _send(self, connection: _Connection) -> None:
         assert self._selector is not None
@@ -277,41 +293,3 @@ class LoopServer(HTTPServer):
         oldest = time.monotonic() - IDLE_TIMEOUT
         for connection in [c for c in self._connections.values() if c.last < oldest]:
             self._close(connection)
-
-
-def _refusal(handler_class: type[BaseHTTPRequestHandler], status: int, server: LoopServer) -> bytes:
-    """The handler's page refusing a request head too long to read (``status`` 414 or 431)."""
-    handler = handler_class.__new__(handler_class)
-    handler.server = server
-    handler.client_address = ("", 0)
-    handler.wfile = reply = io.BytesIO()
-    handler.command, handler.requestline, handler.request_version = "", "", "HTTP/1.1"
-    handler.close_connection = True
-    try:
-        handler.send_error(status)
-    except Exception as exc:  # a bug: a line on the console, and no reply
-        sys.stderr.write(f"hint serve: リクエストの処理中にエラー（{type(exc).__name__}）\n")
-        return b""
-    return reply.getvalue()
-
-
-def _handle(
-    handler_class: type[BaseHTTPRequestHandler], head: bytes, address: Any, server: LoopServer
-) -> tuple[BaseHTTPRequestHandler, io.BytesIO]:
-    """Run the handler's `handle_one_request` on one request head held in memory (its
-    constructor, which would read from a socket, is not run)."""
-    handler = handler_class.__new__(handler_class)
-    handler.client_address = address
-    handler.server = server
-    handler.rfile = io.BytesIO(head)
-    handler.wfile = reply = io.BytesIO()
-    handler.close_connection = True
-    try:
-        handler.handle_one_request()
-    except (
-        Exception
-    ) as exc:  # a bug: a line on the console, no reply (not half of one), the connection closed
-        sys.stderr.write(f"hint serve: リクエストの処理中にエラー（{type(exc).__name__}）\n")
-        handler.close_connection = True
-        reply = io.BytesIO()
-    return handler, reply

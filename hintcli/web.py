@@ -144,13 +144,12 @@ def _single(params: Mapping[str, list[str]], name: str) -> str:
 
 def read_limit(raw: str) -> int | None:
     """As `hint search --limit`: an integer >= 1 in any width; a huge number means all; empty: 5."""
-    value = unicodedata.normalize("NFKC", raw).strip()
-    if not value:
+    if not raw.strip():
         return DEFAULT_LIMIT
-    digits = value.lstrip("0")
-    if value.isascii() and value.isdigit() and digits:
-        return None if len(digits) > 9 else int(digits)
-    raise _bad("件数（limit）には 1 以上の整数を指定してください。")
+    try:
+        return lookup.limit(raw)
+    except ValueError:
+        raise _bad("件数（limit）には 1 以上の整数を指定してください。") from None
 
 
 def read_query(raw: str) -> str:
@@ -619,17 +618,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         elif self.request_version == "HTTP/1.0":
             self.send_header("Connection", "keep-alive")  # it asked to keep it: say it is kept
-        # Headers and body in one buffer, sent at once.
-        buffer: list[bytes] | None = getattr(self, "_headers_buffer", None)
-        if buffer is None:  # an unreadable request line (taken as HTTP/0.9): no headers at all
-            self.end_headers()
-            if not head:
-                self.wfile.write(reply.body)
-            return
-        buffer.append(b"\r\n")
+        self.end_headers()
         if not head:
-            buffer.append(reply.body)
-        self.flush_headers()
+            self.wfile.write(reply.body)  # into memory: `serverloop` sends the whole reply at once
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors found while reading the request line (malformed, too long): a Japanese page too."""
@@ -755,9 +746,7 @@ def serve(
     note = exposure_warning(host)
     if note:
         print(note, file=out)
-    if not hasattr(os, "fork"):
-        workers = 1  # Windows: one process
-    count = default_workers() if workers is None else max(1, workers)
+    count = default_workers() if workers is None or not hasattr(os, "fork") else max(1, workers)
     children: list[int] = []
     try:  # from here on, Ctrl-C ends the server quietly
         children = _fork_workers(server, count - 1)
