@@ -97,12 +97,14 @@ def _quoted(value: str) -> str:
 
 def parse_limit(raw: str) -> int | None:
     """How many results: an integer >= 1 in any width; None (all) when it exceeds any corpus."""
-    value = unicodedata.normalize("NFKC", raw).strip()
-    digits = value.lstrip("0")
-    if value.isascii() and value.isdigit() and digits:
-        # A number too long to mean a count (or for int() to read) means everything.
-        return None if len(digits) > 9 else int(digits)
-    raise BadInput(f"件数{_quoted(raw)}は使えません。--limit には 1 以上の整数を指定してください")
+    from .lookup import limit
+
+    try:
+        return limit(raw)
+    except ValueError:
+        raise BadInput(
+            f"件数{_quoted(raw)}は使えません。--limit には 1 以上の整数を指定してください"
+        ) from None
 
 
 def read_query(words: Sequence[str]) -> str:
@@ -1227,21 +1229,18 @@ def serve(
     from . import web
 
     gc.enable()  # a server lives long: its garbage is collected (main() leaves it on for LONG_LIVED too)
-    number = unicodedata.normalize("NFKC", port).strip()
-    if not (number.isascii() and number.isdigit() and len(number) <= 5 and int(number) <= 65535):
+    from .lookup import whole_number
+
+    number = whole_number(port, 0, 65535)
+    if number is None:
         raise BadInput(f"ポート{_quoted(port)}は使えません。0～65535 の番号を指定してください")
-    count = None
-    if workers is not None:
-        given = unicodedata.normalize("NFKC", workers).strip()
-        if not (
-            given.isascii() and given.isdigit() and len(given) <= 2 and 1 <= int(given) <= MAX_SERVE_WORKERS
-        ):
-            raise BadInput(
-                f"--workers{_quoted(workers)}は使えません。1～{MAX_SERVE_WORKERS} の数を指定してください"
-            )
-        count = int(given)
+    count = None if workers is None else whole_number(workers, 1, MAX_SERVE_WORKERS)
+    if workers is not None and count is None:
+        raise BadInput(
+            f"--workers{_quoted(workers)}は使えません。1～{MAX_SERVE_WORKERS} の数を指定してください"
+        )
     try:
-        code = web.serve(host, int(number), open_browser, count)
+        code = web.serve(host, number, open_browser, count)
     except web.PortInUse as exc:
         raise BadInput(exc.message) from None
     raise typer.Exit(code)

@@ -70,6 +70,24 @@ def _has_letters(value: str) -> bool:
     return any(ch.isalnum() for ch in value)
 
 
+def limit(raw: str) -> int | None:
+    """A number of results: an integer >= 1 in any width (５ too); None (all of them) when too
+    long to mean a count. Raises ValueError for anything else (each door words it)."""
+    value = unicodedata.normalize("NFKC", raw).strip()
+    digits = value.lstrip("0")
+    if value.isascii() and value.isdigit() and digits:
+        return None if len(digits) > 9 else int(digits)
+    raise ValueError(raw)
+
+
+def whole_number(raw: str, low: int, high: int) -> int | None:
+    """An integer from ``low`` to ``high`` written in any width (８７６５ too), or None."""
+    value = unicodedata.normalize("NFKC", raw).strip()
+    if value.isascii() and value.isdigit() and len(value) <= len(str(high)) and low <= int(value) <= high:
+        return int(value)
+    return None
+
+
 def _number(value: str) -> int | None:
     digits = value.lstrip("0")
     if value.isascii() and value.isdigit() and len(digits) <= NUMBER_DIGITS:
