@@ -1276,6 +1276,9 @@ def distinctive(term: Term, idf: float, n_words: int) -> bool:
 # not a frame: who brought a case (近所の人から、民生委員から、) is often the situation.
 _SETTING_RE = re.compile(r"^[^、。「」はを]{1,14}?[\u3400-\u9fffー](で|では|の後|のあと|後)、")
 _INTRO_RE = re.compile(r"^[^、。「」]{1,8}です[。、]")
+# Who is telling, said aside (同僚:…, 先輩いわく、…, 同僚の話。…, …(相談員)).
+_SPEAKER_RE = re.compile(r"^[^、。「」:()]{1,12}?(?::|いわく|の話(?=。))")
+_ASIDE_RE = re.compile(r"\([^()、。]{1,12}\)$")
 _TOLD_RE = re.compile(
     r"と(?:[^「」、。と]{0,10}?(?:から|より|で|に))?"
     r"(?:話し(?:た|ていた|ている)|話す|言(?:った|う|っている|ってきた|われた)|報告(?:があった|を受けた|された)"
@@ -1287,13 +1290,16 @@ _TOLD_RE = re.compile(
 def frame_of(parted: str) -> str:
     """The frame of a normalized sentence, its spans joined by 、 ("" if it has none)."""
     spans = []
-    for rx in (_SETTING_RE, _INTRO_RE):
+    for rx in (_SETTING_RE, _INTRO_RE, _SPEAKER_RE):
         m = rx.match(parted)
         if m:
             spans.append(m.group(0).rstrip("、。"))
     m = _TOLD_RE.search(parted.rstrip("。"))
     if m and m.start() > len(parted) // 3:
         spans.append(m.group(0).rstrip("。"))
+    m = _ASIDE_RE.search(parted.rstrip("。"))
+    if m:
+        spans.append(m.group(0))
     return "、".join(spans)
 
 

@@ -515,6 +515,11 @@ def test_suggestion_scenes_keep_the_first_results_scene_then_repeated_ones(searc
         ("ケース会議で、本人が居場所を休んでいると報告があった。", "けーす会議で、と報告があった"),
         ("母親です。息子が部屋にこもって3年になります", "母親です"),
         ("青年が再び家から出なくなったと母親から連絡があった。", "と母親から連絡があった"),
+        # Who tells it, said aside.
+        ("同僚：訪問しても本人が出てこないので、手紙を置いて帰っている", "同僚:"),
+        ("先輩いわく、家族会に来る父親が増えたらしい", "先輩いわく"),
+        ("保健師の話。母親が息子の暴言に悩んでいる", "保健師の話"),
+        ("居場所に来た若者が、すぐ帰ってしまう（NPOスタッフ）", "(npoすたっふ)"),
     ],
 )
 def test_a_case_reports_frame_is_found(query: str, frame: str) -> None:
@@ -527,6 +532,8 @@ def test_a_case_reports_frame_is_found(query: str, frame: str) -> None:
         "夫がリストラされてからずっと家にいて、人と話さなくなった",  # talking is the situation
         "親は介護が必要で、家は家賃も滞納している",  # 必要で is no setting
         "一度電話で相談があったきり、その家族と連絡が取れなくなってしまった",
+        "仕事の話、そろそろしてもいいか",  # a topic, not who tells it
+        "本人が(たまに)外出するようになった",  # an aside inside the situation
     ],
 )
 def test_words_of_the_situation_are_no_frame(query: str) -> None:
@@ -540,6 +547,18 @@ def test_frame_words_weigh_less_and_are_no_evidence(searcher: Searcher) -> None:
     weight = {t.text: t.weight for t in q.terms}
     assert weight["面談"] < 0.5 * weight["母親"]
     assert "面談" not in q.units and "母親" in q.units
+
+
+def test_a_colleague_is_the_staffs_topic_as_a_keyword_and_the_teller_in_a_report(
+    searcher: Searcher,
+) -> None:
+    # 同僚 is not the report's word; as a keyword it is about the support workers' own care.
+    top = searcher.search("同僚 燃え尽き", limit=1)
+    assert top and "支援者のケア" in top[0].entry.themes
+    # Telling a case (同僚：…) it weighs as little as any frame word.
+    q = searcher.parse("同僚：訪問しても本人が出てこないので、手紙を置いて帰っている")
+    weight = {t.text: t.weight for t in q.terms}
+    assert weight["同僚"] < 0.5 * weight["手紙"]
 
 
 def test_a_word_the_thesaurus_knows_whole_is_not_matched_by_another_words_fragment(
