@@ -31,7 +31,7 @@ from hintcli.search import (
     word_coverage,
     words_of,
 )
-from hintcli.text import normalize
+from hintcli.text import is_kanji, normalize
 
 
 @pytest.fixture(scope="module")
@@ -431,6 +431,24 @@ def test_a_mistyped_keyword_is_corrected_or_offered(searcher: Searcher) -> None:
     assert fixed.correction == "訪問" and fixed.searched == "訪問" and fixed.results
     offered = searcher.answer("訪門")
     assert offered.results or any(s.kind == "word" and s.name == "訪問" for s in offered.suggestions)
+
+
+def test_a_word_offered_for_a_miss_is_a_word_of_its_own_in_the_report(searcher: Searcher) -> None:
+    # 他機 and 係機 are only ever inside 関係機関: nothing to offer for 危機.
+    assert searcher.word_suggestions("危機") == []
+    assert not any(s.kind == "word" for s in searcher.suggestions("危機"))
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(st.data())
+def test_every_word_offered_stands_alone_somewhere_in_the_report(
+    searcher: Searcher, data: st.DataObject
+) -> None:
+    kanji = sorted({c for c in searcher._blob if is_kanji(c)})
+    word = data.draw(st.sampled_from(kanji)) + data.draw(st.sampled_from(kanji))
+    for offered, _ in searcher.word_suggestions(word):
+        alone = rf"(?<![\u3400-\u9fff\uf900-\ufaff]){offered}(?![\u3400-\u9fff\uf900-\ufaff])"
+        assert re.search(alone, searcher._blob), (word, offered)
 
 
 def test_a_query_of_one_kanji_words_is_about_the_stretch_the_report_has(searcher: Searcher) -> None:
