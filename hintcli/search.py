@@ -1025,23 +1025,23 @@ class Searcher:
         the number of entries each is found in, commonest first."""
         if len(word) != 2 or not all(is_kanji(c) for c in word) or self._has(word):
             return []
-        # A word of its own somewhere: 他機 and 係機 are only ever inside 関係機関.
+        # Only a word of its own somewhere, between non-kanji: 他機 and 係機 are only ever
+        # inside 関係機関.
         blob = self._blob
         found: set[str] = set()
-        alone: set[str] = set()
         for pos, ch in enumerate(word):
             i = blob.find(ch)
             while i != -1:
                 start = i - pos
                 cand = blob[start : start + 2] if start >= 0 else ""
-                if len(cand) == 2 and all(is_kanji(c) for c in cand):
+                if (
+                    len(cand) == 2
+                    and all(is_kanji(c) for c in cand)
+                    and not is_kanji(blob[start - 1 : start])
+                    and not is_kanji(blob[start + 2 : start + 3])
+                ):
                     found.add(cand)
-                    if not (start and is_kanji(blob[start - 1])) and not is_kanji(
-                        blob[start + 2 : start + 3] or "a"
-                    ):
-                        alone.add(cand)
                 i = blob.find(ch, i + 1)
-        found &= alone
         ranked = sorted(((c, len(self.postings(c))) for c in found), key=lambda x: (-x[1], x[0]))
         return [(c, n) for c, n in ranked if n >= 2][:limit]
 
