@@ -17,7 +17,7 @@ from hintcli.thesaurus import (
     FUZZY_MIN,
     PARTICLE_CLOSENESS,
     Thesaurus,
-    _has_latin_word,
+    _has_word,
     from_plain,
     kanji_core,
     load_thesaurus,
@@ -245,7 +245,8 @@ def scan(thesaurus: Thesaurus, q: str) -> set[tuple[str, str]]:
         query = q
         for phrase in unless:
             query = query.replace(phrase, "\x00")
-        key = next((k for k in keys if k in query and (not k.isascii() or _has_latin_word(query, k))), None)
+        # Word by word as the index does: 通院 is no word of 通院費, nor DV of advocacy.
+        key = next((k for k in keys if _has_word(query, k)), None)
         if key:
             found.update((key, t) for t in targets if t not in q)
     return found
@@ -258,7 +259,16 @@ def test_the_index_finds_what_a_scan_of_every_entry_finds(thesaurus: Thesaurus, 
     parts = data.draw(
         st.lists(st.sampled_from(words) | st.text("のがをにはで、。本人家族会えない", max_size=4), max_size=6)
     )
-    q = normalize("".join(parts))
+    assert_index_agrees_with_scan(thesaurus, normalize("".join(parts)))
+
+
+# Examples hypothesis found failing, kept: 通院 is no word of 通院費 (a cost), for the scan too.
+@pytest.mark.parametrize("query", ["通院費", "通院費が払えない", "洗濯機の使い方", "通院している"])
+def test_the_index_agrees_with_a_scan_on_kept_examples(thesaurus: Thesaurus, query: str) -> None:
+    assert_index_agrees_with_scan(thesaurus, normalize(query))
+
+
+def assert_index_agrees_with_scan(thesaurus: Thesaurus, q: str) -> None:
     exact = {(x.word, x.key) for x in thesaurus.expand(q) if x.closeness == 1.0}
     # A report word that an earlier entry also brings keeps the earlier word; compare the report words.
     assert {key for _, key in exact} <= {key for _, key in scan(thesaurus, q)}
