@@ -1087,18 +1087,7 @@ class Searcher:
         out: dict[int, float] = {}
         if len(qn) < 3:
             return out
-        # heading_similarity, every heading in one call (rapidfuzz loops in C).
-        found = process.extract(
-            qn,
-            self._heading_names,
-            scorer=fuzz.partial_ratio,
-            score_cutoff=HEADING_SIM_FLOOR * 100,
-            limit=None,
-        )
-        for heading, score, k in found:
-            sim = _shorter_share(score / 100.0, qn, heading)
-            if sim <= HEADING_SIM_FLOOR:
-                continue
+        for k, sim in heading_similarities(qn, self._heading_names):
             docs = self._heading_docs[k]
             # Cubed: a near miss of a long heading (one of two story
             # sections with the same first half) lifts much less than the heading itself.
@@ -1465,19 +1454,21 @@ def _closeness(qn: str, name: str) -> float:
     return max(whole, part * 0.9)
 
 
-def heading_similarity(qn: str, heading: str) -> float:
-    """How closely a normalized query matches a heading, 0..1 (0 at or under HEADING_SIM_FLOOR,
-    where it lifts nothing: rapidfuzz may then stop early).
+def heading_similarities(qn: str, headings: Sequence[str]) -> list[tuple[int, float]]:
+    """How closely a normalized query matches each heading, 0..1: (index, similarity) of
+    those above HEADING_SIM_FLOOR (the rest lift nothing), all in one call.
 
     partial_ratio finds the best alignment of the shorter string in the longer;
     a query much shorter than the heading only partly matches it.
     """
-    if not qn or not heading:
-        return 0.0
-    return _shorter_share(
-        fuzz.partial_ratio(qn, heading, score_cutoff=HEADING_SIM_FLOOR * 100) / 100.0, qn, heading
+    if not qn:
+        return []
+    found = process.extract(
+        qn, headings, scorer=fuzz.partial_ratio, score_cutoff=HEADING_SIM_FLOOR * 100, limit=None
     )
-
-
-def _shorter_share(sim: float, qn: str, heading: str) -> float:
-    return sim * math.sqrt(min(1.0, len(qn) / len(heading)))
+    out = []
+    for heading, score, k in found:
+        sim = score / 100.0 * math.sqrt(min(1.0, len(qn) / len(heading)))
+        if sim > HEADING_SIM_FLOOR:
+            out.append((k, sim))
+    return out
