@@ -340,8 +340,10 @@ def _write_entry(path: Path, key: str, loaded: Loaded) -> None:
     data = MAGIC + json.dumps(header, ensure_ascii=True).encode() + b"\n" + corpus_part + search_part
     # Our own name pattern in our own folder, created exclusively (never an existing file or link).
     temp = path.parent / f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}.part"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _nofollow(), 0o600)
     try:
+        # Opened inside the try: a signal that arrives as open returns (SIGTERM becomes an
+        # exception between two bytecodes) must not leave the new file behind.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _nofollow(), 0o600)
         try:
             view = memoryview(data)
             while view:
@@ -349,6 +351,8 @@ def _write_entry(path: Path, key: str, loaded: Loaded) -> None:
         finally:
             os.close(fd)
         os.replace(temp, path)
+    except FileExistsError:  # not made by this run (the name is random): not ours to remove
+        raise
     except BaseException:  # an error, a full disk, Ctrl-C, SIGTERM (made an exception by streams.py)
         with contextlib.suppress(OSError):
             os.unlink(temp)
