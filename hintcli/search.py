@@ -46,7 +46,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import Literal, NamedTuple
 
@@ -56,7 +56,10 @@ from .corpus import Corpus, Entry
 from .text import is_hiragana, is_kanji, normalize, runs, sanitize, spans
 from .thesaurus import Thesaurus
 
-FIELD_WEIGHT = (1.0, 0.6, 0.25)  # an entry's own text, its heading, its scene's title
+# An entry's own text, its heading, its scene's title, and hintcli's index phrases for it (cues.py).
+FIELD_WEIGHT = (1.0, 0.6, 0.25, 0.5)
+CUE_FIELD = 3
+Fields = tuple[str, str, str, str]  # an entry's fields, normalized, in FIELD_WEIGHT's order
 K1, B = 1.2, 0.5
 MAX_QUERY_CHARS = 1000  # a pasted case note longer than this is matched on its start
 # Terms whose postings (and counts, spellings, group scores) a searcher remembers: the first
@@ -220,6 +223,7 @@ class Hit(NamedTuple):
     via: str | None
     score: float
     source: str = ""  # the query word (as typed) the term came from; see `explain_words`
+    indexed: bool = False  # found only in hintcli's index phrases for the entry, not in its text
 
 
 class Result(NamedTuple):
@@ -267,10 +271,9 @@ class Query(NamedTuple):
 
 
 class Searcher:
-    def __init__(
-        self, corpus: Corpus, thesaurus: Thesaurus, normalized: list[tuple[str, str, str]] | None = None
-    ) -> None:
-        """`normalized`: `normalized_fields(corpus)`, when the caller has it cached."""
+    def __init__(self, corpus: Corpus, thesaurus: Thesaurus, normalized: list[Fields] | None = None) -> None:
+        """`normalized`: `normalized_fields(corpus, cues)`, when the caller has it (without it:
+        the report's fields and no index phrases)."""
         self.corpus = corpus
         self.thesaurus = thesaurus
         self.entries = corpus.entries
@@ -286,8 +289,13 @@ class Searcher:
         self._seg_field: list[int] = []
         self._doc_len: list[float] = []
         self._raw: list[str] = []  # each segment as the report writes it (for `spelling`)
-        w_text, w_heading, w_context = FIELD_WEIGHT
-        for i, ((text, heading, context), raw) in enumerate(
+        # hintcli's index phrases (cues.py) are kept apart from the report's text: they
+        # add to an entry's score (`_rank`), never to what the report is said to know
+        # (`_has`, `unit_weight`, `known_share`, typos, suggestions).
+        cue_segments: list[str] = []
+        cue_docs: list[int] = []
+        w_text, w_heading, w_context, _ = FIELD_WEIGHT
+        for i, ((text, heading, context, cues), raw) in enumerate(
             zip(self.normalized, raw_fields(corpus), strict=True)
         ):
             for f, s in ((0, text), (1, heading), (2, context)):
@@ -296,7 +304,12 @@ class Searcher:
                     self._raw.append(raw[f])
                     self._seg_doc.append(i)
                     self._seg_field.append(f)
+            # The index phrases add matches, not length: an entry with many is not
+            # scored lower for the report's own words.
             self._doc_len.append(len(text) * w_text + len(heading) * w_heading + len(context) * w_context)
+            if cues:
+                cue_docs.append(i)
+                cue_segments.append(cues)
         self._avg_len = sum(self._doc_len[: self.n]) / max(1, self.n)
         self._norm = [K1 * (1 - B + B * length / self._avg_len) for length in self._doc_len]
         self._seg_start: list[int] = []
@@ -315,12 +328,18 @@ class Searcher:
         self._spelled: dict[str, list[tuple[float, str]]] = {}
         self._names: list[tuple[Suggestion, list[str]]] | None = None
         self._segments = segments
+        self._cue_blob = "\x00".join(cue_segments)
+        self._cue_docs = cue_docs
+        self._cue_start = [0]
+        for c in cue_segments:
+            self._cue_start.append(self._cue_start[-1] + len(c) + 1)
+        self._cue_postings: dict[str, dict[int, float]] = {}
         own_first = next((k for k, d in enumerate(self._seg_doc) if d >= self.n), len(segments))
         self._report_end = self._seg_start[own_first] if own_first < len(segments) else len(self._blob)
 
         # Headings, each with the entries under it.
         self._headings: dict[str, list[int]] = {}
-        for i, (_, heading, _) in enumerate(self.normalized):
+        for i, (_, heading, _, _) in enumerate(self.normalized):
             if heading:
                 self._headings.setdefault(heading, []).append(i)
         self._heading_names = list(self._headings)
@@ -377,6 +396,23 @@ class Searcher:
         out = self._find_postings(term)
         if len(self._postings) < POSTINGS_KEPT:
             self._postings[term] = out
+        return out
+
+    def cue_postings(self, term: str) -> dict[int, float]:
+        """Entry index → weighted count of `term` in its index phrases (do not change it)."""
+        try:
+            return self._cue_postings[term]
+        except KeyError:
+            pass
+        out: dict[int, float] = {}
+        find, starts, weight = self._cue_blob.find, self._cue_start, FIELD_WEIGHT[CUE_FIELD]
+        i = find(term) if term else -1
+        while i != -1:
+            d = self._cue_docs[bisect_right(starts, i) - 1]
+            out[d] = out.get(d, 0.0) + weight
+            i = find(term, i + 1)
+        if len(self._cue_postings) < POSTINGS_KEPT:
+            self._cue_postings[term] = out
         return out
 
     def _report_count(self, term: str) -> int:
@@ -719,6 +755,7 @@ class Searcher:
         common_char = COMMON_CHAR_SHARE * self.n
         common_kana = COMMON_KANA_SHARE * self.n
         skipped: set[str] = set()
+        indexed: set[tuple[int, int]] = set()  # (entry, term) matched in the entry's index phrases only
         for k, term in enumerate(q.terms):
             # A word or part found all over the report (支援, ない, して) barely ranks
             # and costs the most to look up: counted in C, it is skipped (unless it
@@ -733,9 +770,13 @@ class Searcher:
                     skipped.add(term.text)
                 continue
             post = self.postings(term.text)
+            idf = self.idf(self.df(post))  # the report's statistics: the index only adds matches
+            cue = self.cue_postings(term.text)
+            if cue:
+                indexed.update((d, k) for d in cue.keys() - post.keys())
+                post = {d: post.get(d, 0.0) + cue.get(d, 0.0) for d in post.keys() | cue.keys()}
             if not post:
                 continue
-            idf = self.idf(self.df(post))
             if term.role in (KANA, STEM):
                 idf = min(idf, GRAMMAR_IDF_CAP)
             is_strong = distinctive(term, idf, len(q.words))
@@ -744,7 +785,7 @@ class Searcher:
                 s = w * tf / (tf + norm[d])  # BM25
                 scores[d] = scores.get(d, 0.0) + s
                 hits.setdefault(d, []).append((k, s))
-                if term.role == KGRAM:
+                if term.role == KGRAM and (d, k) not in indexed:
                     matched_grams.setdefault((d, term.word), []).append(idf)
             if is_strong:
                 eligible.update(post)
@@ -785,7 +826,7 @@ class Searcher:
         top = max([v for d, v in final.items() if d < self.n] or final.values())
 
         known = self.known_share(q)
-        ev = self._evidence(q, hits, has_word, skipped, eligible)
+        ev = self._evidence(q, hits, has_word, skipped, eligible, indexed)
         # A query naming a topic the report does not treat (`near`) needs most of its weight
         # matched (more than half), sentence or not: the rest is only the setting of that topic.
         least = STRONG_EVIDENCE if len(q.units) <= KEYWORD_WORDS or q.near else SENTENCE_EVIDENCE
@@ -810,7 +851,8 @@ class Searcher:
         for d, varied in self._varied(shown, heading_lift, RELATIVE_FLOOR * top):
             ordered = sorted(hits[d], key=lambda h: -h[1])
             found = tuple(
-                Hit(q.terms[k].text, q.terms[k].role, q.terms[k].via, s, sources[k]) for k, s in ordered
+                Hit(q.terms[k].text, q.terms[k].role, q.terms[k].via, s, sources[k], (d, k) in indexed)
+                for k, s in ordered
             )
             if varied != final[d]:
                 parts[d][Part.VARIETY] = varied - final[d]
@@ -822,7 +864,9 @@ class Searcher:
         """Entry → which of `words` its fields contain (for words too common to look up)."""
 
         def has(d: int) -> set[str]:
-            return {w for w in words if any(w in f for f in self.normalized[d])} if words else set()
+            return (
+                {w for w in words if any(w in f for f in self.normalized[d][:CUE_FIELD])} if words else set()
+            )
 
         return has
 
@@ -838,6 +882,7 @@ class Searcher:
         has_word: set[tuple[int, int]],
         skipped: set[str],
         eligible: set[int],
+        indexed: set[tuple[int, int]],
     ) -> dict[int, float]:
         """Entry → the share of the query's weight (`Query.units`, each weighing
         `unit_weight`) that its matched terms cover.
@@ -845,7 +890,8 @@ class Searcher:
         A unit is covered by its own word, a stem or most of its katakana trigrams, by
         bigrams that together cover all its characters (支援対象 in 支援対象年齢 and 年齢
         too; not 天気 alone for 天気予報), by a phrase holding it, or by a thesaurus or
-        typo term for it; a `near` thesaurus term covers nothing.
+        typo term for it; a `near` thesaurus term covers nothing, and nor does a match found
+        only in hintcli's index phrases (cues.py).
         """
         units = list(q.units)
         if not units:
@@ -882,6 +928,8 @@ class Searcher:
                     at = grams.setdefault(i, set())
                     at.update(k for j in range(len(word) - 1) if word[j : j + 2] == g for k in (j, j + 1))
             for k, _ in hits.get(d, ()):
+                if (d, k) in indexed:
+                    continue  # hintcli's index phrases rank an entry; only the report's text vouches for it
                 t = q.terms[k]
                 if t.role in (WORD, STEM, KANA) and t.text in units:
                     covered.add(units.index(t.text))
@@ -1235,9 +1283,14 @@ def heading_path(e: Entry) -> str:
     return f"{e.heading}／{e.subheading}" if e.heading and e.subheading else e.heading or ""
 
 
-def normalized_fields(corpus: Corpus) -> list[tuple[str, str, str]]:
-    """`raw_fields`, normalized."""
-    return [(normalize(t), normalize(h), normalize(c)) for t, h, c in raw_fields(corpus)]
+def normalized_fields(corpus: Corpus, cues: Mapping[str, tuple[str, ...]] | None = None) -> list[Fields]:
+    """`raw_fields`, normalized, and each entry's index phrases (`cues.cue_field`)."""
+    from .cues import cue_field
+
+    return [
+        (normalize(t), normalize(h), normalize(c), normalize(cue_field(cues or {}, e.id)))
+        for (t, h, c), e in zip(raw_fields(corpus), corpus.entries, strict=True)
+    ]
 
 
 def part_of(e: Entry) -> str:

@@ -51,12 +51,13 @@ from . import __version__
 from .corpus import REPORT_FILES, Corpus, DataError
 
 if TYPE_CHECKING:
-    from .search import Searcher
+    from .search import Fields, Searcher
     from .thesaurus import Thesaurus
 
 _PACKAGE = Path(__file__).resolve().parent
 THESAURUS_FILES = ("thesaurus.toml", "readings.toml")
-CACHE_FORMAT = 10  # bump when the cached shape changes in a way corpus.SCHEMA does not show
+CUES_FILE = "cues.toml"  # hintcli's index phrases (cues.py)
+CACHE_FORMAT = 11  # bump when the cached shape changes in a way corpus.SCHEMA does not show
 CACHE_FOLDER = "hintcli-cache-v1"  # our folder inside the configured location
 MAGIC = b"hintcli cache v1\n"  # the first bytes of every entry (and temporary file) we write
 ENTRY_SUFFIX = ".hcache"
@@ -100,6 +101,7 @@ def data_files(root: Path) -> list[Path]:
         root / "themes.toml",
         *(root / "report" / name for name in REPORT_FILES),
         *(root / name for name in THESAURUS_FILES),
+        root / CUES_FILE,
     ]
 
 
@@ -142,7 +144,7 @@ class Loaded:
         self,
         corpus: Corpus,
         thesaurus: "Thesaurus | None" = None,
-        normalized: list[tuple[str, str, str]] | None = None,
+        normalized: "list[Fields] | None" = None,
         *,
         lazy: "tuple[memoryview, int, dict[str, bytes], Path, Path | None, str] | None" = None,
     ) -> None:
@@ -163,7 +165,7 @@ class Loaded:
                 raise ValueError("checksum")
             data = json.loads(bytes(part))
             self._thesaurus = thesaurus.from_plain(data["thesaurus"])
-            self._normalized = [(t, h, c) for t, h, c in data["normalized"]]
+            self._normalized = [(t, h, c, i) for t, h, c, i in data["normalized"]]
         except Exception:  # damaged: build search's part from the bytes this run read, and rewrite
             built = _build(root, snapshot)
             self._thesaurus, self._normalized = built.thesaurus, built.normalized
@@ -179,7 +181,7 @@ class Loaded:
         return self._thesaurus
 
     @property
-    def normalized(self) -> list[tuple[str, str, str]]:
+    def normalized(self) -> "list[Fields]":
         if self._normalized is None:
             self._load_search_part()
         assert self._normalized is not None
@@ -189,6 +191,7 @@ class Loaded:
 def _build(root: Path, snapshot: dict[str, bytes]) -> Loaded:
     """The report and its thesaurus from ``snapshot``, and the team's own entries from its user files."""
     from .corpus import load, parse_snapshot
+    from .cues import load_cues
     from .own import Problem, add_to
     from .search import normalized_fields
     from .thesaurus import load_thesaurus
@@ -196,13 +199,14 @@ def _build(root: Path, snapshot: dict[str, bytes]) -> Loaded:
     with parse_snapshot(snapshot):
         corpus = load(root)
         thesaurus = load_thesaurus(*(root / n for n in THESAURUS_FILES))
+        cues = load_cues(root / CUES_FILE, (e.id for e in corpus.entries))
     unread = [
         Problem(name[len(_UNREAD) :], None, why.decode())
         for name, why in snapshot.items()
         if name.startswith(_UNREAD)
     ]
     corpus, _ = add_to(corpus, {k: v for k, v in snapshot.items() if not k.startswith(_UNREAD)}, unread)
-    return Loaded(corpus, thesaurus, normalized_fields(corpus))
+    return Loaded(corpus, thesaurus, normalized_fields(corpus, cues))
 
 
 # A user file that could not be read is kept in the snapshot under this prefix, with the reason as

@@ -840,6 +840,14 @@ def explanation(result: "Result", spell: Callable[[str], str], terms: Sequence["
     the score; スコア: the parts of the score. ``spell`` writes a normalized term as
     the report does (`Searcher.spelling`); ``terms`` are the parsed query's terms.
     """
+    # A match found only in hintcli's index phrases for the entry (cues.py) is named apart:
+    # the other rows speak of the report's text.
+    cued = result._replace(hits=tuple(h for h in result.hits if h.indexed))
+    indexed = [f"{word} {score:.2f}" for word, score, _ in _own_words(cued, terms, spell)]
+    indexed += _by_word(
+        (h.via, f"{spell(h.term)} {h.score:.2f}") for h in cued.hits if h.role in (_THESAURUS, _TYPO)
+    )
+    result = result._replace(hits=tuple(h for h in result.hits if not h.indexed))
     own = []
     for word, score, fragments in _own_words(result, terms, spell):
         written = [w for w in _in_text(result.entry.text, fragments) if w != word.strip("「」")]
@@ -861,6 +869,12 @@ def explanation(result: "Result", spell: Callable[[str], str], terms: Sequence["
         for label, items in (("一致した語", own), ("言い換え", thesaurus), ("誤字補正", typos))
         if items
     ]
+    if indexed:
+        rows.append(
+            DetailRow(
+                "索引語", f"{_listing(indexed)}（hintcli の索引で一致。報告書の本文の語ではありません）"
+            )
+        )
     rows.append(DetailRow("スコア", f"{result.score:.2f}" + (f" = {parts}" if parts else "")))
     return Explanation(tuple(rows))
 

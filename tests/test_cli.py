@@ -331,7 +331,7 @@ def test_explain_in_json(invoke: Invoke) -> None:
         assert isinstance(explain, dict) and set(explain) == {"terms", "parts"}
         assert sum(explain["parts"].values()) == pytest.approx(item["score"], abs=1e-3)
         for term in explain["terms"]:
-            assert set(term) == {"term", "role", "via", "score"}
+            assert set(term) == {"term", "role", "via", "score", "indexed"}
     roles = {(t["role"], t["via"]) for item in found for t in item["explain"]["terms"]}  # type: ignore[index]
     assert any(role == "thesaurus" and via for role, via in roles)
     assert "explain" not in search_json(invoke, "しんどい", "-n", "1")[0]

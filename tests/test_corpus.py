@@ -211,6 +211,7 @@ def one_line_error(data: Path, file: str) -> DataError:
         "themes.toml",
         "thesaurus.toml",
         "readings.toml",
+        "cues.toml",
     ],
 )
 @pytest.mark.parametrize("content", ["", "\n\n# only a comment\n"])
@@ -221,7 +222,7 @@ def test_an_empty_file_is_refused(data: Path, name: str, content: str) -> None:
     assert e.value.path.endswith(name.split("/")[-1]) and "空" in e.value.problem
 
 
-@pytest.mark.parametrize("name", ["thesaurus.toml", "readings.toml", "report/about.toml"])
+@pytest.mark.parametrize("name", ["thesaurus.toml", "readings.toml", "cues.toml", "report/about.toml"])
 def test_a_missing_file_is_refused(data: Path, name: str) -> None:
     (data / name).unlink()
     with pytest.raises(DataError) as e:

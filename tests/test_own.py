@@ -67,7 +67,7 @@ def test_golden_scene_and_search_with_own_entries_and_a_note(team: Path, invoke:
     assert scene.exit_code == 0, scene.stderr
     golden("own-scene2.txt", scene.stdout)
     found = invoke(
-        "search", "手紙", "返事", "-n", "3", "--format", "text", "--no-pager", env={"COLUMNS": "80"}
+        "search", "手紙", "返事", "-n", "5", "--format", "text", "--no-pager", env={"COLUMNS": "80"}
     )
     assert found.exit_code == 0, found.stderr
     golden("own-search.txt", found.stdout)

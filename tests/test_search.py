@@ -147,7 +147,13 @@ def test_coverage_counts_the_words_an_entry_matches_by_any_of_their_terms(search
 
 
 def test_a_fresh_searcher_ranks_identically(searcher: Searcher) -> None:
-    fresh = Searcher(searcher.corpus, searcher.thesaurus)
+    """One built from the data files (not the cache) with the index phrases ranks the same."""
+    from hintcli.cues import load_cues
+    from hintcli.search import normalized_fields
+
+    report = [e.id for e in searcher.corpus.entries if not e.own]
+    cues = load_cues(Path(__file__).parent.parent / "data" / "cues.toml", report)
+    fresh = Searcher(searcher.corpus, searcher.thesaurus, normalized_fields(searcher.corpus, cues))
     for q in ("本人に会えない", "家族が支援に消極的で本人に会えない", "燃え尽き"):
         assert [r.entry.id for r in fresh.search(q)] == [r.entry.id for r in searcher.search(q)]
 
@@ -163,7 +169,7 @@ def answers(s: Searcher, queries: list[str]) -> list[object]:
 
 @pytest.fixture(scope="module")
 def prepared(searcher: Searcher) -> Searcher:
-    s = Searcher(searcher.corpus, searcher.thesaurus)
+    s = Searcher(searcher.corpus, searcher.thesaurus, searcher.normalized)
     s.prepare_for_many()
     return s
 
@@ -178,7 +184,8 @@ def test_a_searcher_prepared_for_many_queries_answers_identically(
         for line in (Path(__file__).parent / name).read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ] + ["訪門", "方問", "燃え付き", "ひきこもり 支援 家族 ソーシャルワーカー"]
-    assert answers(prepared, queries) == answers(Searcher(searcher.corpus, searcher.thesaurus), queries)
+    unprepared = Searcher(searcher.corpus, searcher.thesaurus, searcher.normalized)
+    assert answers(prepared, queries) == answers(unprepared, queries)
 
 
 @settings(max_examples=300, deadline=None)
@@ -198,8 +205,10 @@ def test_a_prepared_searcher_knows_what_the_report_text_has(prepared: Searcher, 
 def test_本人に会えない_finds_the_letter_hints_first(searcher: Searcher) -> None:
     top = searcher.search("本人に会えない", limit=5)
     headings_top = [r.entry.heading for r in top]
-    assert "会えない場合は手紙で伝える" in headings_top[:3]
-    assert all(r.entry.scene == 1 for r in top[:3])
+    # (The scene's own example of the situation, 訪問を重ねても会うことができない, ranks
+    # among them since the index phrases say it in the worker's words.)
+    assert "会えない場合は手紙で伝える" in headings_top
+    assert all(r.entry.scene == 1 for r in top)
 
 
 @pytest.mark.parametrize(
@@ -361,7 +370,10 @@ def test_words_typed_apart_keep_the_words_each_has_alone(searcher: Searcher, wor
 @pytest.mark.parametrize(("query", "stem"), [("待つ支援", "待つ"), ("焦らない 対応", "焦ら")])
 def test_in_a_keyword_query_a_verb_is_the_topic(searcher: Searcher, query: str, stem: str) -> None:
     results = searcher.search(query, limit=3)
-    assert results and all(stem in normalize(r.entry.text + (r.entry.heading or "")) for r in results)
+    assert results
+    for r in results:  # the verb is in the entry's text, or hintcli's index phrases give it
+        indexed = {h.term for h in r.hits if h.indexed}
+        assert stem in normalize(r.entry.text + (r.entry.heading or "")) or stem in indexed, r.entry.id
 
 
 def test_when_a_verb_stem_alone_makes_a_result() -> None:

@@ -334,7 +334,7 @@ def test_each_data_file_is_read_once(cache: Path, monkeypatch: pytest.MonkeyPatc
     store.clear()
     store.load_searcher()
     assert sorted(reads) == sorted(map(str, store.data_files(store.data_dir())))
-    assert len(reads) == len(set(reads)) == 12
+    assert len(reads) == len(set(reads)) == 13
 
 
 def test_a_file_saved_during_the_run_never_goes_under_the_old_key(

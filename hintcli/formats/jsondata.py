@@ -49,7 +49,13 @@ def search(view: v.SearchView) -> list[dict[str, Any]]:
         if view.explain:
             data["explain"] = {
                 "terms": [
-                    {"term": h.term, "role": str(h.role), "via": h.via, "score": round(h.score, 6)}
+                    {
+                        "term": h.term,
+                        "role": str(h.role),
+                        "via": h.via,
+                        "score": round(h.score, 6),
+                        "indexed": h.indexed,  # found only in hintcli's index phrases (cues.toml)
+                    }
                     for h in r.result.hits
                 ],
                 "parts": {str(key): round(value, 6) for key, value in r.result.parts.items()},

@@ -1,0 +1,40 @@
+"""hintcli's own index of the report: how support workers say the situations each passage answers.
+
+``data/cues.toml`` maps an entry's id to a few short phrases (索引語) written for
+hintcli, not taken from the report: 「本人がしゃべらない」, 「担当を降りたい」. The
+report says 「支援者自身のセルフケア」 where a worker types 「休みの日も頭から離れない」;
+the phrases bridge the two. Search reads them as one more field of the entry,
+weighed below the report's own text (search.py, `FIELD_WEIGHT`); nothing shows
+them as the report's words, and --explain names a match found only in them.
+
+The file is data a team may edit: every key must be the id of a passage of the
+report, every value a list of non-empty strings.
+"""
+
+# No `from __future__ import annotations` (see corpus.py).
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .corpus import _read_toml, _Table
+
+SEPARATOR = "／"  # between an entry's phrases in its search field: no word runs across two
+
+
+def load_cues(path: Path, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Entry id → its phrases, checked against the report's ids (DataError names a bad one)."""
+    root = _Table(path, _read_toml(path), "ファイル全体")
+    known = set(ids)
+    unknown = sorted(k for k in root.data if k not in known)
+    if unknown:
+        shown = "」「".join(unknown[:3]) + ("」ほか" if len(unknown) > 3 else "」")
+        raise root.fail(f"報告書にない項目 ID「{shown}（綴りを確認してください）")
+    out = {}
+    for key in root.data:
+        root.label = key
+        out[key] = root.str_list(key)
+    return out
+
+
+def cue_field(cues: Mapping[str, tuple[str, ...]], entry_id: str) -> str:
+    """One entry's phrases as one search field (empty when it has none)."""
+    return SEPARATOR.join(cues.get(entry_id, ()))
