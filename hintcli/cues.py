@@ -12,29 +12,27 @@ report, every value a list of non-empty strings.
 """
 
 # No `from __future__ import annotations` (see corpus.py).
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 from .corpus import _read_toml, _Table
 
-SEPARATOR = "／"  # between an entry's phrases in its search field: no word runs across two
+# Entry id → its phrases, each as written and normalized (what search and the cache hold).
+Cues = dict[str, tuple[tuple[str, str], ...]]
 
 
-def load_cues(path: Path, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+def load_cues(path: Path, ids: Iterable[str]) -> Cues:
     """Entry id → its phrases, checked against the report's ids (DataError names a bad one)."""
+    from .text import normalize
+
     root = _Table(path, _read_toml(path), "ファイル全体")
     known = set(ids)
     unknown = sorted(k for k in root.data if k not in known)
     if unknown:
         shown = "」「".join(unknown[:3]) + ("」ほか" if len(unknown) > 3 else "」")
         raise root.fail(f"報告書にない項目 ID「{shown}（綴りを確認してください）")
-    out = {}
+    out: Cues = {}
     for key in root.data:
         root.label = key
-        out[key] = root.str_list(key)
+        out[key] = tuple((p, normalize(p)) for p in root.str_list(key))
     return out
-
-
-def cue_field(cues: Mapping[str, tuple[str, ...]], entry_id: str) -> str:
-    """One entry's phrases as one search field (empty when it has none)."""
-    return SEPARATOR.join(cues.get(entry_id, ()))

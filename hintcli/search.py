@@ -46,20 +46,20 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import Literal, NamedTuple
 
 from rapidfuzz import fuzz, process
 
 from .corpus import Corpus, Entry
+from .cues import Cues
 from .text import is_hiragana, is_kanji, normalize, runs, sanitize, spans
 from .thesaurus import Thesaurus
 
-# An entry's own text, its heading, its scene's title, and hintcli's index phrases for it (cues.py).
-FIELD_WEIGHT = (1.0, 0.6, 0.25, 0.5)
-CUE_FIELD = 3
-Fields = tuple[str, str, str, str]  # an entry's fields, normalized, in FIELD_WEIGHT's order
+FIELD_WEIGHT = (1.0, 0.6, 0.25)  # an entry's own text, its heading, its scene's title
+CUE_WEIGHT = 0.5  # one of hintcli's index phrases for an entry (cues.py), counted as a field
+Fields = tuple[str, str, str]  # an entry's fields, normalized, in FIELD_WEIGHT's order
 K1, B = 1.2, 0.5
 MAX_QUERY_CHARS = 1000  # a pasted case note longer than this is matched on its start
 # Terms whose postings (and counts, spellings, group scores) a searcher remembers: the first
@@ -232,6 +232,7 @@ class Result(NamedTuple):
     hits: tuple[Hit, ...]  # best first
     parts: dict[Part, float]  # they add up to score
     match: Match = Match.STRONG
+    cues: tuple[str, ...] = ()  # hintcli's index phrases for the entry that matched (`Hit.indexed`)
 
     def highlight_terms(self) -> list[str]:
         """Normalized terms worth highlighting in the entry's text, longest first."""
@@ -271,9 +272,15 @@ class Query(NamedTuple):
 
 
 class Searcher:
-    def __init__(self, corpus: Corpus, thesaurus: Thesaurus, normalized: list[Fields] | None = None) -> None:
-        """`normalized`: `normalized_fields(corpus, cues)`, when the caller has it (without it:
-        the report's fields and no index phrases)."""
+    def __init__(
+        self,
+        corpus: Corpus,
+        thesaurus: Thesaurus,
+        normalized: list[Fields] | None = None,
+        cues: Cues | None = None,
+    ) -> None:
+        """`normalized`: `normalized_fields(corpus)`, when the caller has it cached;
+        `cues`: hintcli's index phrases for the report's entries (`cues.load_cues`)."""
         self.corpus = corpus
         self.thesaurus = thesaurus
         self.entries = corpus.entries
@@ -282,6 +289,7 @@ class Searcher:
         # them, are ranked alongside without moving the report's results among themselves.
         self.n = sum(1 for e in self.entries if not e.own)
         self.normalized = normalized if normalized is not None else normalized_fields(corpus)
+        self.cues: Cues = cues or {}
 
         # One string holding every entry's fields, and where each field starts.
         segments: list[str] = []
@@ -289,13 +297,8 @@ class Searcher:
         self._seg_field: list[int] = []
         self._doc_len: list[float] = []
         self._raw: list[str] = []  # each segment as the report writes it (for `spelling`)
-        # hintcli's index phrases (cues.py) are kept apart from the report's text: they
-        # add to an entry's score (`_rank`), never to what the report is said to know
-        # (`_has`, `unit_weight`, `known_share`, typos, suggestions).
-        cue_segments: list[str] = []
-        cue_docs: list[int] = []
-        w_text, w_heading, w_context, _ = FIELD_WEIGHT
-        for i, ((text, heading, context, cues), raw) in enumerate(
+        w_text, w_heading, w_context = FIELD_WEIGHT
+        for i, ((text, heading, context), raw) in enumerate(
             zip(self.normalized, raw_fields(corpus), strict=True)
         ):
             for f, s in ((0, text), (1, heading), (2, context)):
@@ -304,12 +307,7 @@ class Searcher:
                     self._raw.append(raw[f])
                     self._seg_doc.append(i)
                     self._seg_field.append(f)
-            # The index phrases add matches, not length: an entry with many is not
-            # scored lower for the report's own words.
             self._doc_len.append(len(text) * w_text + len(heading) * w_heading + len(context) * w_context)
-            if cues:
-                cue_docs.append(i)
-                cue_segments.append(cues)
         self._avg_len = sum(self._doc_len[: self.n]) / max(1, self.n)
         self._norm = [K1 * (1 - B + B * length / self._avg_len) for length in self._doc_len]
         self._seg_start: list[int] = []
@@ -328,18 +326,27 @@ class Searcher:
         self._spelled: dict[str, list[tuple[float, str]]] = {}
         self._names: list[tuple[Suggestion, list[str]]] | None = None
         self._segments = segments
-        self._cue_blob = "\x00".join(cue_segments)
-        self._cue_docs = cue_docs
+        # hintcli's index phrases (cues.py), one string apart from the report's: they add to
+        # an entry's score (`_rank`), never to what the report is said to know (`_has`,
+        # `unit_weight`, `known_share`, typos, suggestions), nor to an entry's length.
+        by_id = {e.id: i for i, e in enumerate(self.entries[: self.n])}
+        phrases = [(by_id[k], p) for k, ps in (cues or {}).items() if k in by_id for p in ps]
+        self._cue_doc = [d for d, _ in phrases]
+        self._cue_written = [written for _, (written, _) in phrases]
+        self._cue_blob = "\x00".join(n for _, (_, n) in phrases)
         self._cue_start = [0]
-        for c in cue_segments:
-            self._cue_start.append(self._cue_start[-1] + len(c) + 1)
+        for _, (_, n) in phrases:
+            self._cue_start.append(self._cue_start[-1] + len(n) + 1)
         self._cue_postings: dict[str, dict[int, float]] = {}
+        self._cues_of: dict[int, list[int]] = {}  # entry → its phrases' positions in those lists
+        for k, d in enumerate(self._cue_doc):
+            self._cues_of.setdefault(d, []).append(k)
         own_first = next((k for k, d in enumerate(self._seg_doc) if d >= self.n), len(segments))
         self._report_end = self._seg_start[own_first] if own_first < len(segments) else len(self._blob)
 
         # Headings, each with the entries under it.
         self._headings: dict[str, list[int]] = {}
-        for i, (_, heading, _, _) in enumerate(self.normalized):
+        for i, (_, heading, _) in enumerate(self.normalized):
             if heading:
                 self._headings.setdefault(heading, []).append(i)
         self._heading_names = list(self._headings)
@@ -405,15 +412,25 @@ class Searcher:
         except KeyError:
             pass
         out: dict[int, float] = {}
-        find, starts, weight = self._cue_blob.find, self._cue_start, FIELD_WEIGHT[CUE_FIELD]
+        find, starts = self._cue_blob.find, self._cue_start
         i = find(term) if term else -1
         while i != -1:
-            d = self._cue_docs[bisect_right(starts, i) - 1]
-            out[d] = out.get(d, 0.0) + weight
+            d = self._cue_doc[bisect_right(starts, i) - 1]
+            out[d] = out.get(d, 0.0) + CUE_WEIGHT
             i = find(term, i + 1)
         if len(self._cue_postings) < POSTINGS_KEPT:
             self._cue_postings[term] = out
         return out
+
+    def cue_phrases(self, d: int, terms: Iterable[str]) -> tuple[str, ...]:
+        """Entry d's index phrases, as written, that hold one of `terms` (normalized)."""
+        wanted = [t for t in terms if t]
+        out = []
+        for k in self._cues_of.get(d, ()) if wanted else ():
+            phrase = self._cue_blob[self._cue_start[k] : self._cue_start[k + 1] - 1]
+            if any(t in phrase for t in wanted):
+                out.append(self._cue_written[k])
+        return tuple(out)
 
     def _report_count(self, term: str) -> int:
         """How often `term` occurs in the report's entries (remembered like `postings`)."""
@@ -857,16 +874,15 @@ class Searcher:
             if varied != final[d]:
                 parts[d][Part.VARIETY] = varied - final[d]
             match = Match.STRONG if d in strong else Match.WEAK
-            results.append(Result(self.entries[d], round(varied, 6), found, parts[d], match))
+            cued = self.cue_phrases(d, [h.term for h in found if h.indexed])
+            results.append(Result(self.entries[d], round(varied, 6), found, parts[d], match, cued))
         return results
 
     def _contains(self, words: set[str]) -> Callable[[int], set[str]]:
         """Entry → which of `words` its fields contain (for words too common to look up)."""
 
         def has(d: int) -> set[str]:
-            return (
-                {w for w in words if any(w in f for f in self.normalized[d][:CUE_FIELD])} if words else set()
-            )
+            return {w for w in words if any(w in f for f in self.normalized[d])} if words else set()
 
         return has
 
@@ -1283,14 +1299,9 @@ def heading_path(e: Entry) -> str:
     return f"{e.heading}／{e.subheading}" if e.heading and e.subheading else e.heading or ""
 
 
-def normalized_fields(corpus: Corpus, cues: Mapping[str, tuple[str, ...]] | None = None) -> list[Fields]:
-    """`raw_fields`, normalized, and each entry's index phrases (`cues.cue_field`)."""
-    from .cues import cue_field
-
-    return [
-        (normalize(t), normalize(h), normalize(c), normalize(cue_field(cues or {}, e.id)))
-        for (t, h, c), e in zip(raw_fields(corpus), corpus.entries, strict=True)
-    ]
+def normalized_fields(corpus: Corpus) -> list[Fields]:
+    """`raw_fields`, normalized."""
+    return [(normalize(t), normalize(h), normalize(c)) for t, h, c in raw_fields(corpus)]
 
 
 def part_of(e: Entry) -> str:

@@ -51,6 +51,7 @@ from . import __version__
 from .corpus import REPORT_FILES, Corpus, DataError
 
 if TYPE_CHECKING:
+    from .cues import Cues
     from .search import Fields, Searcher
     from .thesaurus import Thesaurus
 
@@ -145,12 +146,14 @@ class Loaded:
         corpus: Corpus,
         thesaurus: "Thesaurus | None" = None,
         normalized: "list[Fields] | None" = None,
+        cues: "Cues | None" = None,
         *,
         lazy: "tuple[memoryview, int, dict[str, bytes], Path, Path | None, str] | None" = None,
     ) -> None:
         self.corpus = corpus
         self._thesaurus = thesaurus
         self._normalized = normalized
+        self._cues = cues
         # (search part's bytes, its CRC, data snapshot, data root, entry path, key)
         self._lazy = lazy
 
@@ -165,10 +168,11 @@ class Loaded:
                 raise ValueError("checksum")
             data = json.loads(bytes(part))
             self._thesaurus = thesaurus.from_plain(data["thesaurus"])
-            self._normalized = [(t, h, c, i) for t, h, c, i in data["normalized"]]
+            self._normalized = [(t, h, c) for t, h, c in data["normalized"]]
+            self._cues = {k: tuple((w, n) for w, n in v) for k, v in data["cues"].items()}
         except Exception:  # damaged: build search's part from the bytes this run read, and rewrite
             built = _build(root, snapshot)
-            self._thesaurus, self._normalized = built.thesaurus, built.normalized
+            self._thesaurus, self._normalized, self._cues = built.thesaurus, built.normalized, built.cues
             if entry is not None:
                 with contextlib.suppress(OSError):
                     _write_entry(entry, key, built)
@@ -179,6 +183,13 @@ class Loaded:
             self._load_search_part()
         assert self._thesaurus is not None
         return self._thesaurus
+
+    @property
+    def cues(self) -> "Cues":
+        if self._cues is None:
+            self._load_search_part()
+        assert self._cues is not None
+        return self._cues
 
     @property
     def normalized(self) -> "list[Fields]":
@@ -206,7 +217,7 @@ def _build(root: Path, snapshot: dict[str, bytes]) -> Loaded:
         if name.startswith(_UNREAD)
     ]
     corpus, _ = add_to(corpus, {k: v for k, v in snapshot.items() if not k.startswith(_UNREAD)}, unread)
-    return Loaded(corpus, thesaurus, normalized_fields(corpus, cues))
+    return Loaded(corpus, thesaurus, normalized_fields(corpus), cues)
 
 
 # A user file that could not be read is kept in the snapshot under this prefix, with the reason as
@@ -333,7 +344,11 @@ def _write_entry(path: Path, key: str, loaded: Loaded) -> None:
 
     dump = {"ensure_ascii": False, "separators": (",", ":")}
     corpus_part = json.dumps(corpus.to_plain(loaded.corpus), **dump).encode()  # type: ignore[arg-type]
-    search_plain = {"thesaurus": thesaurus.to_plain(loaded.thesaurus), "normalized": loaded.normalized}
+    search_plain = {
+        "thesaurus": thesaurus.to_plain(loaded.thesaurus),
+        "normalized": loaded.normalized,
+        "cues": loaded.cues,
+    }
     search_part = json.dumps(search_plain, **dump).encode()  # type: ignore[arg-type]
     header = {
         "format": CACHE_FORMAT,
@@ -429,7 +444,7 @@ def load_searcher() -> "Searcher":
     from .search import Searcher
 
     loaded = load_all()
-    return Searcher(loaded.corpus, loaded.thesaurus, loaded.normalized)
+    return Searcher(loaded.corpus, loaded.thesaurus, loaded.normalized, loaded.cues)
 
 
 def clear() -> None:

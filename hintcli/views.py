@@ -842,11 +842,8 @@ def explanation(result: "Result", spell: Callable[[str], str], terms: Sequence["
     """
     # A match found only in hintcli's index phrases for the entry (cues.py) is named apart:
     # the other rows speak of the report's text.
-    cued = result._replace(hits=tuple(h for h in result.hits if h.indexed))
-    indexed = [f"{word} {score:.2f}" for word, score, _ in _own_words(cued, terms, spell)]
-    indexed += _by_word(
-        (h.via, f"{spell(h.term)} {h.score:.2f}") for h in cued.hits if h.role in (_THESAURUS, _TYPO)
-    )
+    cued = sum(h.score for h in result.hits if h.indexed)
+    indexed = [f"「{p}」" for p in result.cues]
     result = result._replace(hits=tuple(h for h in result.hits if not h.indexed))
     own = []
     for word, score, fragments in _own_words(result, terms, spell):
@@ -869,12 +866,10 @@ def explanation(result: "Result", spell: Callable[[str], str], terms: Sequence["
         for label, items in (("一致した語", own), ("言い換え", thesaurus), ("誤字補正", typos))
         if items
     ]
-    if indexed:
-        rows.append(
-            DetailRow(
-                "索引語", f"{_listing(indexed)}（hintcli の索引で一致。報告書の本文の語ではありません）"
-            )
-        )
+    if cued:
+        phrases = _listing(indexed, 3) + " " if indexed else ""
+        note = "hintcli の索引の句。報告書の本文ではありません"
+        rows.append(DetailRow("索引語", f"{phrases}{cued:.2f}（{note}）"))
     rows.append(DetailRow("スコア", f"{result.score:.2f}" + (f" = {parts}" if parts else "")))
     return Explanation(tuple(rows))
 

@@ -96,8 +96,13 @@ def load(path: Path, ids: list[str]) -> dict[str, tuple[str, ...]]:
 
 def test_the_loader_keeps_each_passage_s_phrases(tmp_path: Path) -> None:
     path = tmp_path / "cues.toml"
-    path.write_text('s1-h1 = ["本人がしゃべらない", " 訪問拒否 "]\n', encoding="utf-8")
-    assert load(path, ["s1-h1", "s1-h2"]) == {"s1-h1": ("本人がしゃべらない", "訪問拒否")}
+    path.write_text('s1-h1 = ["本人がしゃべらない", " ＳＮＳで相談 "]\n', encoding="utf-8")
+    assert load(path, ["s1-h1", "s1-h2"]) == {
+        "s1-h1": (
+            ("本人がしゃべらない", normalize("本人がしゃべらない")),
+            ("ＳＮＳで相談", normalize("SNSで相談")),
+        )
+    }
 
 
 @pytest.mark.parametrize(
@@ -155,7 +160,7 @@ def test_a_phrase_finds_its_passage_and_explain_names_it(data_copy: Path, invoke
     assert terms and all(t["indexed"] for t in terms)  # nothing of it is in s1-h7's text
     text = invoke("search", query, "--explain", "-n", "50", "--format", "text").stdout
     block = "".join(text[text.index("s1-h7") :].split("スコア")[0].split())  # unwrapped
-    assert "索引語家族会" in block and "報告書の本文の語ではありません" in block
+    assert "索引語「家族会の会場さがし」" in block and "報告書の本文ではありません" in block
 
 
 def test_the_index_changes_no_word_the_report_is_said_to_lack(

@@ -148,12 +148,13 @@ def test_coverage_counts_the_words_an_entry_matches_by_any_of_their_terms(search
 
 def test_a_fresh_searcher_ranks_identically(searcher: Searcher) -> None:
     """One built from the data files (not the cache) with the index phrases ranks the same."""
+    from hintcli.corpus import parse_snapshot
     from hintcli.cues import load_cues
-    from hintcli.search import normalized_fields
 
-    report = [e.id for e in searcher.corpus.entries if not e.own]
-    cues = load_cues(Path(__file__).parent.parent / "data" / "cues.toml", report)
-    fresh = Searcher(searcher.corpus, searcher.thesaurus, normalized_fields(searcher.corpus, cues))
+    path = Path(__file__).parent.parent / "data" / "cues.toml"
+    with parse_snapshot({str(path): path.read_bytes()}):
+        cues = load_cues(path, [e.id for e in searcher.corpus.entries if not e.own])
+    fresh = Searcher(searcher.corpus, searcher.thesaurus, cues=cues)
     for q in ("本人に会えない", "家族が支援に消極的で本人に会えない", "燃え尽き"):
         assert [r.entry.id for r in fresh.search(q)] == [r.entry.id for r in searcher.search(q)]
 
@@ -169,7 +170,7 @@ def answers(s: Searcher, queries: list[str]) -> list[object]:
 
 @pytest.fixture(scope="module")
 def prepared(searcher: Searcher) -> Searcher:
-    s = Searcher(searcher.corpus, searcher.thesaurus, searcher.normalized)
+    s = Searcher(searcher.corpus, searcher.thesaurus, searcher.normalized, searcher.cues)
     s.prepare_for_many()
     return s
 
@@ -184,7 +185,7 @@ def test_a_searcher_prepared_for_many_queries_answers_identically(
         for line in (Path(__file__).parent / name).read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ] + ["訪門", "方問", "燃え付き", "ひきこもり 支援 家族 ソーシャルワーカー"]
-    unprepared = Searcher(searcher.corpus, searcher.thesaurus, searcher.normalized)
+    unprepared = Searcher(searcher.corpus, searcher.thesaurus, searcher.normalized, searcher.cues)
     assert answers(prepared, queries) == answers(unprepared, queries)
 
 
