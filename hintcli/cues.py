@@ -4,8 +4,9 @@
 hintcli, not taken from the report: 「本人がしゃべらない」, 「担当を降りたい」. The
 report says 「支援者自身のセルフケア」 where a worker types 「休みの日も頭から離れない」;
 the phrases bridge the two. Search reads them as one more field of the entry,
-weighed below the report's own text (search.py, `FIELD_WEIGHT`); nothing shows
-them as the report's words, and --explain names a match found only in them.
+weighed below the report's own text (search.py, `CUE_WEIGHT`), that ranks it but
+never vouches for it; nothing shows them as the report's words, and --explain
+shows the phrases that matched as hintcli's.
 
 The file is data a team may edit: every key must be the id of a passage of the
 report, every value a list of non-empty strings.

@@ -422,15 +422,18 @@ class Searcher:
             self._cue_postings[term] = out
         return out
 
-    def cue_phrases(self, d: int, terms: Iterable[str]) -> tuple[str, ...]:
-        """Entry d's index phrases, as written, that hold one of `terms` (normalized)."""
-        wanted = [t for t in terms if t]
-        out = []
-        for k in self._cues_of.get(d, ()) if wanted else ():
+    def cue_phrases(self, d: int, hits: Iterable[Hit]) -> tuple[str, ...]:
+        """Entry d's index phrases, as written, that its index-only `hits` were found in, the
+        phrase holding the most of their score first; none holding under a quarter of that."""
+        found = [(h.term, h.score) for h in hits if h.indexed and h.term]
+        scored = []
+        for k in self._cues_of.get(d, ()) if found else ():
             phrase = self._cue_blob[self._cue_start[k] : self._cue_start[k + 1] - 1]
-            if any(t in phrase for t in wanted):
-                out.append(self._cue_written[k])
-        return tuple(out)
+            score = sum(s for term, s in found if term in phrase)
+            if score > 0:
+                scored.append((score, self._cue_written[k]))
+        scored.sort(key=lambda x: -x[0])
+        return tuple(p for score, p in scored if score >= 0.25 * scored[0][0])
 
     def _report_count(self, term: str) -> int:
         """How often `term` occurs in the report's entries (remembered like `postings`)."""
@@ -874,7 +877,7 @@ class Searcher:
             if varied != final[d]:
                 parts[d][Part.VARIETY] = varied - final[d]
             match = Match.STRONG if d in strong else Match.WEAK
-            cued = self.cue_phrases(d, [h.term for h in found if h.indexed])
+            cued = self.cue_phrases(d, found)
             results.append(Result(self.entries[d], round(varied, 6), found, parts[d], match, cued))
         return results
 

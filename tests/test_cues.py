@@ -150,7 +150,7 @@ def test_a_phrase_finds_its_passage_and_explain_names_it(data_copy: Path, invoke
     before = json.loads(invoke("search", query, "--json", "-n", "50").stdout)
     assert "s1-h7" not in [item["id"] for item in before]
     cues = tomllib.loads(CUES.read_text(encoding="utf-8"))
-    cues["s1-h7"] = ["家族会の会場さがし"]
+    cues["s1-h7"] = ["家族会の会場さがし", "施設の予約に迷う"]
     write_cues(data_copy / "cues.toml", cues)
     store.clear()
     after = json.loads(invoke("search", query, "--json", "--explain", "-n", "50").stdout)
@@ -161,6 +161,7 @@ def test_a_phrase_finds_its_passage_and_explain_names_it(data_copy: Path, invoke
     text = invoke("search", query, "--explain", "-n", "50", "--format", "text").stdout
     block = "".join(text[text.index("s1-h7") :].split("スコア")[0].split())  # unwrapped
     assert "索引語「家族会の会場さがし」" in block and "報告書の本文ではありません" in block
+    assert "施設の予約" not in block  # only the phrases the query was found in
 
 
 def test_the_index_changes_no_word_the_report_is_said_to_lack(
