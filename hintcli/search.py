@@ -357,6 +357,17 @@ class Searcher:
         # examples, its suggestions; a practice category; a story section).
         self._part = Grouping([part_of(e) for e in self.entries[: self.n]], self._doc_len)
         self._section = Grouping([section_of(e) for e in self.entries[: self.n]], self._doc_len)
+        # A team's own entry of a scene (or a practice) shares its part's lift: it stands beside
+        # the report's entries there. It adds nothing to the part's score (`Grouping.score`).
+        self._own_part = {
+            d: g
+            for d in range(self.n, len(self.entries))
+            if (g := self._part.index.get(part_of(self.entries[d]))) is not None
+        }
+
+    def _part_of(self, d: int) -> int | None:
+        """The part an entry's score is lifted with: its own; for a team's entry, its scene's."""
+        return self._part.of[d] if d < self.n else self._own_part.get(d)
 
     def prepare_for_many(self) -> None:
         """Get ready to answer many queries (a server): whether a string is in the report's
@@ -836,7 +847,7 @@ class Searcher:
                 Part.BM25: scores[d],
                 Part.COVERAGE: scores[d] * (coverage.get(d, 1.0) - 1.0),
                 Part.HEADING: heading_part.get(d, 0.0),
-                Part.PART: part_part[self._part.of[d]] if d < self.n else 0.0,
+                Part.PART: part_part[g] if (g := self._part_of(d)) is not None else 0.0,
                 Part.SECTION: section_part[self._section.of[d]] if d < self.n else 0.0,
             }
             prior = SENTENCE_KIND_PRIOR if sentence else KEYWORD_KIND_PRIOR
@@ -1244,6 +1255,7 @@ class Grouping:
 
     def __init__(self, keys: list[str], doc_len: list[float]) -> None:
         index = {k: i for i, k in enumerate(sorted(set(keys)))}
+        self.index = index  # group name → number
         self.of = [index[k] for k in keys]
         self.size = len(index)
         self.length = [0.0] * self.size

@@ -73,6 +73,16 @@ def test_golden_scene_and_search_with_own_entries_and_a_note(team: Path, invoke:
     golden("own-search.txt", found.stdout)
 
 
+def test_an_own_entry_of_a_scene_shares_the_scene_s_lift(team: Path) -> None:
+    """It stands beside the report's entries of its scene (u_letter: 場面2)."""
+    from hintcli.search import Part
+
+    found = {r.entry.id: r for r in store.load_searcher().search("手紙 返事", limit=None)}
+    scene2 = [r for r in found.values() if r.entry.scene == 2 and not r.entry.own]
+    assert scene2 and found["u_letter"].parts[Part.PART] == pytest.approx(scene2[0].parts[Part.PART])
+    assert found["u_letter"].parts[Part.PART] > 0
+
+
 def test_own_entries_are_labelled_in_every_format(team: Path, invoke: Invoke) -> None:
     source = "○○市ひきこもり地域支援センター"
     for fmt in ("text", "plain", "md", "csv", "html"):
