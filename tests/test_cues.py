@@ -8,9 +8,9 @@ nothing, whatever the index's words.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -18,10 +18,9 @@ from conftest import DATA, Invoke, replace_in
 
 from hintcli import store
 from hintcli.corpus import DataError, parse_snapshot
-from hintcli.cues import load_cues
+from hintcli.cues import Cues, load_cues, review
 from hintcli.search import Searcher, normalized_fields
 from hintcli.text import normalize
-from hintcli.thesaurus import load_thesaurus
 
 TESTS = Path(__file__).parent
 CUES = DATA / "cues.toml"
@@ -58,38 +57,61 @@ def test_every_passage_of_the_report_has_phrases(searcher: Searcher) -> None:
     assert all(len(phrases) >= 2 for phrases in cues.values())
 
 
-def test_phrases_are_short_plain_and_tell_passages_apart() -> None:
-    cues = tomllib.loads(CUES.read_text(encoding="utf-8"))
-    used = Counter(normalize(p) for phrases in cues.values() for p in set(phrases))
-    for entry_id, phrases in cues.items():
-        for p in phrases:
-            assert 3 <= len(p) <= 24, (entry_id, p)
-            assert not re.search(r"[<>\[\]{}\"\\|\t\x00-\x1f]", p), (entry_id, p)
-    assert max(used.values()) <= 3, used.most_common(3)
+def test_the_bundled_phrases_pass_the_review(searcher: Searcher) -> None:
+    """Short, telling passages apart, no copy of the report, no topic it does not treat."""
+    assert review(searcher.cues, searcher.corpus, searcher.thesaurus) == []
+    for entry_id, phrases in searcher.cues.items():
+        assert all(not re.search(r"[<>\[\]{}\"\\|\t\x00-\x1f]", w) for w, _ in phrases), entry_id
 
 
-def test_no_phrase_brings_in_a_topic_the_report_does_not_treat() -> None:
-    """The thesaurus's `near` entries are those topics (自殺, ゲーム, 家庭内暴力)."""
-    thesaurus = load_thesaurus(DATA / "thesaurus.toml", DATA / "readings.toml")
-    near = [k for e in thesaurus.entries if e.near for k in e.keys if len(k) >= 2]
-    assert near
-    cues = tomllib.loads(CUES.read_text(encoding="utf-8"))
-    found = [(i, p, k) for i, ps in cues.items() for p in ps for k in near if k in normalize(p)]
-    assert not found
+def test_the_review_finds_each_kind_of_problem(searcher: Searcher) -> None:
+    def phrases(*written: str) -> tuple[tuple[str, str], ...]:
+        return tuple((w, normalize(w)) for w in written)
+
+    text = searcher.corpus.by_id["s1-h7"].text  # 話しを出来ない場合は手紙を渡す。
+    cues = {
+        "s1-h1": phrases("本人がしゃべらない"),  # one phrase only
+        "s1-h2": phrases(
+            "会う", "訪問を嫌がる本人に会いたいのだけれどどうしたらいいのか"
+        ),  # 2 and 27 characters
+        "s1-h3": phrases("待つしかない", text[:12]),  # copies the report
+        "s1-h4": phrases("ゲーム依存の本人", "電話を続ける"),  # a topic the report does not treat
+        **{f"s2-h{i}": phrases("同じ句", f"句{i}の例") for i in range(1, 5)},  # one phrase on four passages
+    }
+    problems = review(cues, searcher.corpus, searcher.thesaurus)
+    for entry_id, words in [
+        ("s1-h1", "1 つ"),
+        ("s1-h2", "2 字"),
+        ("s1-h2", "27 字"),
+        ("s1-h3", "写して"),
+        ("s1-h4", "ゲーム"),
+        ("s2-h1", "4 項目"),
+    ]:
+        assert any(p.startswith(entry_id) and words in p for p in problems), (entry_id, words, problems)
+    assert not any(p.startswith("s1-h4: 「電話を続ける」") for p in problems)
 
 
-def test_no_phrase_copies_the_report(searcher: Searcher) -> None:
-    """Its words are searchable already; the index says what the report does not."""
-    report = "\x00".join(normalize(e.text) for e in searcher.corpus.entries if not e.own)
-    cues = tomllib.loads(CUES.read_text(encoding="utf-8"))
-    copied = [p for ps in cues.values() for p in ps if len(normalize(p)) >= 10 and normalize(p) in report]
-    assert not copied
+def test_the_check_tool_passes_the_bundled_index_and_fails_a_bad_one(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    tool = Path(__file__).parent.parent / "tools" / "check_cues.py"
+    env = {**os.environ, "HINT_CACHE_DIR": "off", "HINT_USER_DIR": str(tmp_path / "user")}
+    env.pop("HINT_DATA_DIR", None)
+    ok = subprocess.run([sys.executable, str(tool)], capture_output=True, text=True, timeout=120, env=env)
+    assert ok.returncode == 0 and "0 problems" in ok.stdout, ok.stdout + ok.stderr
+    bad = tmp_path / "cues.toml"
+    write_cues(bad, {"s1-h1": ["ゲームばかりの本人", "会えない"]})
+    ng = subprocess.run(
+        [sys.executable, str(tool), str(bad)], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert ng.returncode == 1 and "ゲーム" in ng.stdout, ng.stdout + ng.stderr
 
 
 # --------------------------------------------------------------------------- the loader
 
 
-def load(path: Path, ids: list[str]) -> dict[str, tuple[str, ...]]:
+def load(path: Path, ids: list[str]) -> Cues:
     with parse_snapshot({str(path): path.read_bytes()}):
         return load_cues(path, ids)
 
