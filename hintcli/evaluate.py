@@ -7,6 +7,12 @@ scene or part (1-6, system, stories; informative only), and substrings of a
 right passage separated by ``|``. A result is right when its heading + text
 contains one of the substrings, both NFKC-normalized with white space removed
 (the same rule as the team's shared scorer).
+
+A query file's answers are what its writer listed, and writers list more or fewer
+passages. With ``--judged``, a passage a second reader graded 2 (answers it) in the
+file's ``judged-N.tsv`` (qid, entry id, grade; for ``queries-N.tsv``) counts as right
+too. The judgements cover the top 5 of one version of search: a passage they do not
+cover counts only by the writer's answers.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ class Case:
     part: str
     expected: tuple[str, ...]
     group: str  # the section of the file it came from (# keywords, # situations)
+    judged: frozenset[str] = frozenset()  # entry ids a second reader judged to answer it
 
 
 @dataclass(frozen=True)
@@ -46,8 +53,26 @@ class Scores:
         return f"hit@1 {self.hit1:.2f}  hit@5 {self.hit5:.2f}  MRR@{K} {self.mrr:.2f}  ({self.n} queries)"
 
 
-def read_cases(path: Path) -> list[Case]:
-    cases = []
+def judged_file(path: Path) -> Path | None:
+    """The judgements for a query file (queries-20.tsv → judged-20.tsv), if there are any."""
+    other = path.with_name(path.name.replace("queries", "judged", 1))
+    return other if other != path and other.exists() else None
+
+
+def read_judged(path: Path) -> dict[int, frozenset[str]]:
+    """qid (1-based line of the query file) → the entry ids graded 2."""
+    out: dict[int, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            qid, entry_id, grade = line.split("\t")
+            if grade.strip() == "2":
+                out.setdefault(int(qid), set()).add(entry_id.strip())
+    return {q: frozenset(ids) for q, ids in out.items()}
+
+
+def read_cases(path: Path, judged: Path | None = None) -> list[Case]:
+    right = read_judged(judged) if judged else {}
+    cases: list[Case] = []
     group = ""
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#"):
@@ -58,14 +83,15 @@ def read_cases(path: Path) -> list[Case]:
         if not line.strip():
             continue
         query, part, subs = line.split("\t")
-        cases.append(Case(query, part, tuple(_norm(s) for s in subs.split("|")), group))
+        judged_ids = right.get(len(cases) + 1, frozenset())
+        cases.append(Case(query, part, tuple(_norm(s) for s in subs.split("|")), group, judged_ids))
     return cases
 
 
 def rank_of(searcher: Searcher, case: Case) -> int | None:
     for i, r in enumerate(searcher.search(case.query, limit=K)):
         text = _norm(heading_path(r.entry) + r.entry.text)
-        if any(s in text for s in case.expected):
+        if r.entry.id in case.judged or any(s in text for s in case.expected):
             return i + 1
     return None
 
@@ -89,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m hintcli.evaluate", description=__doc__.split("\n")[0])
     ap.add_argument("queries", nargs="+", type=Path)
     ap.add_argument("--misses", action="store_true", help="print each query not found at rank 1")
+    ap.add_argument("--judged", action="store_true", help="also count passages judged right (judged-N.tsv)")
     ap.add_argument("--min-hit1", type=float, default=0.0)
     ap.add_argument("--min-hit5", type=float, default=0.0)
     ap.add_argument("--min-mrr", type=float, default=0.0)
@@ -99,9 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     searcher = load_searcher()
     ok = True
     for path in a.queries:
-        cases = read_cases(path)
+        judged = judged_file(path) if a.judged else None
+        cases = read_cases(path, judged)
         total, ranked = evaluate(searcher, cases)
-        print(f"{path}: {total}")
+        print(f"{path}{' (+ ' + judged.name + ')' if judged else ''}: {total}")
         for group in sorted({c.group for c in cases if c.group}):
             print(f"  {group:<11} {score([r for c, r in ranked if c.group == group])}")
         if a.misses:
