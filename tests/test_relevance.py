@@ -263,6 +263,10 @@ JUDGED_FLOORS = {
     "queries-21.tsv": [("keywords", 0.92, 0.97, 0.94), ("situations", 0.72, 0.89, 0.80)],
     "queries-22.tsv": [("keywords", 0.90, 0.97, 0.92), ("situations", 0.64, 0.85, 0.73)],
     "queries-23.tsv": [("keywords", 0.90, 0.97, 0.93), ("situations", 0.82, 0.97, 0.89)],
+    # -24 and -25, judged at cbefb21: keywords 0.97 / 1.00 / 0.98 and 1.00 / 1.00 / 1.00,
+    # situations 0.83 / 0.98 / 0.89 and 0.83 / 0.95 / 0.88.
+    "queries-24.tsv": [("keywords", 0.94, 0.97, 0.95), ("situations", 0.80, 0.95, 0.86)],
+    "queries-25.tsv": [("keywords", 0.97, 0.97, 0.97), ("situations", 0.80, 0.92, 0.85)],
 }
 JUDGED_CASES = [(name, group, *f) for name, groups in JUDGED_FLOORS.items() for group, *f in groups]
 
