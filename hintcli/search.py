@@ -723,15 +723,18 @@ class Searcher:
         about). When no result is strong, the weak ones are kept only if the query is
         in the report's field: it has one of the report's common words (本人, 家族,
         部屋) or a word of a topic the thesaurus marks `near` (自殺, ゲーム). Otherwise
-        (天ぷら, 明日の天気予報) nothing is returned. A query that finds nothing is tried
-        once more with its mistyped words corrected (`correction`); if that finds
-        nothing either, `suggestions` offers what is close.
+        (天ぷら, 明日の天気予報) nothing is returned. A keyword that finds nothing, with no
+        kanji beside it that the report never uses, is tried once more with its mistyped
+        words corrected (`correction`); if that finds nothing either, or it is not tried,
+        `suggestions` offers what is close.
         """
         wanted = frozenset(themes) if themes is not None else None
         q = self.parse(query)
         results = self._rank(q, scene, wanted, kind)
         correction = None
-        if not results and len(q.units) == 1:  # a keyword; in a sentence a "typo" is another word
+        if not results and len(q.units) == 1 and not self._foreign_kanji(q):
+            # A keyword; in a sentence a "typo" is another word, and so it is beside a kanji
+            # the report never uses (猫の爪切り: 爪切 is no slip for 大切).
             fixed = self._corrected(q)
             if fixed is not None:
                 q2 = self.parse(fixed)
@@ -1036,6 +1039,11 @@ class Searcher:
             return True
         dfs = [self.df(self.postings(u)) for u in q.units if len(u) >= 2]
         return any(df >= FIELD_SHARE * self.n for df in dfs) or sum(df >= FIELD_PAIR_DF for df in dfs) >= 2
+
+    def _foreign_kanji(self, q: Query) -> bool:
+        """Whether the query has a kanji, outside its units, that the report never uses."""
+        inside = set("".join(q.units))
+        return any(is_kanji(c) and c not in inside and not self._has(c) for c in q.normalized)
 
     def _corrected(self, q: Query) -> str | None:
         """The query with its unknown words replaced by their closest spellings in the

@@ -487,6 +487,19 @@ def test_a_miss_is_searched_as_a_common_word_but_only_offered_a_rare_one(searche
     assert ("word", "評価") in [(s.kind, s.name) for s in offered.suggestions]
 
 
+def test_a_miss_beside_a_kanji_the_report_never_uses_is_only_offered(searcher: Searcher) -> None:
+    # 爪切 is one kanji from 大切, which the report uses often; beside 猫, which it never
+    # uses, the query is about something else, and searching 大切 would answer it off-topic.
+    assert not searcher._has("猫") and searcher.parse("猫の爪切りのコツ").units == ("爪切",)
+    alone = searcher.answer("爪切")
+    assert alone.correction == "大切" and alone.results
+    beside = searcher.answer("猫の爪切りのコツ")
+    assert beside.correction is None and not beside.results
+    assert "大切" in [s.name for s in beside.suggestions]
+    # A slip beside the report's own words is still searched corrected.
+    assert searcher.answer("訪門の仕方").correction == "訪問の仕方"
+
+
 def test_a_latin_word_neither_the_report_nor_the_thesaurus_knows_is_another_topic(searcher: Searcher) -> None:
     # The field's Latin words are in the thesaurus (LINE, Zoom); Python is not the field's.
     assert searcher.answer("LINEで本人と連絡").covered
