@@ -130,6 +130,7 @@ TYPO_MIN_RATIO = 74.0  # rapidfuzz score for a spelling to count as a typo of a 
 SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion
 
 _KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
+NUMERAL_KANJI = frozenset("〇一二三四五六七八九十百千万億")
 COUNTERS = frozenset("年歳才代回人件日週月度割時分名")  # a kanji that counts what a number before it counts
 HOW_WORDS = frozenset({"方法", "仕方", "手順", "こつ", "やりかた"})
 _COUNT_RE = re.compile(
@@ -724,7 +725,7 @@ class Searcher:
         in the report's field: it has one of the report's common words (本人, 家族,
         部屋) or a word of a topic the thesaurus marks `near` (自殺, ゲーム). Otherwise
         (天ぷら, 明日の天気予報) nothing is returned. A keyword that finds nothing, with no
-        kanji beside it that the report never uses, is tried once more with its mistyped
+        word of another topic beside it (`foreign_kanji`), is tried once more with its mistyped
         words corrected (`correction`); if that finds nothing either, or it is not tried,
         `suggestions` offers what is close.
         """
@@ -732,9 +733,9 @@ class Searcher:
         q = self.parse(query)
         results = self._rank(q, scene, wanted, kind)
         correction = None
-        if not results and len(q.units) == 1 and not self._foreign_kanji(q):
-            # A keyword; in a sentence a "typo" is another word, and so it is beside a kanji
-            # the report never uses (猫の爪切り: 爪切 is no slip for 大切).
+        if not results and len(q.units) == 1 and not self.foreign_kanji(q):
+            # A keyword; in a sentence a "typo" is another word, and so it is beside a word
+            # of another topic (猫の爪切り: 爪切 is no slip for 大切).
             fixed = self._corrected(q)
             if fixed is not None:
                 q2 = self.parse(fixed)
@@ -1021,6 +1022,8 @@ class Searcher:
         A Latin word that is markup beside Japanese words ([bold], <b>) is left out: the
         Japanese says what the query is about. Any other Latin word counts: the
         thesaurus knows the field's (LINE, Zoom, DV), so Python or iPhone is another topic.
+        So does a word of one kanji that neither knows (`foreign_kanji`: 猫, 冬), as a word
+        the report lacks.
         """
         japanese = any(not u.isascii() for u in q.units)
         weights = [
@@ -1029,6 +1032,7 @@ class Searcher:
             if (known := self.is_known(u, q))
             or not (japanese and u.isascii() and _is_markup(u, q.normalized))
         ]
+        weights += [(self.idf(0), False) for _ in self.foreign_kanji(q)]
         total = sum(w for w, _ in weights)
         return sum(w for w, k in weights if k) / total if total else 0.0
 
@@ -1040,10 +1044,30 @@ class Searcher:
         dfs = [self.df(self.postings(u)) for u in q.units if len(u) >= 2]
         return any(df >= FIELD_SHARE * self.n for df in dfs) or sum(df >= FIELD_PAIR_DF for df in dfs) >= 2
 
-    def _foreign_kanji(self, q: Query) -> bool:
-        """Whether the query has a kanji, outside its units, that the report never uses."""
+    def foreign_kanji(self, q: Query) -> tuple[str, ...]:
+        """The query's kanji, outside its units, that stand as words of their own (猫が,
+        冬に, 袴レンタル; not a verb's or adjective's stem, 泣いて) and that neither the
+        report nor the thesaurus ever uses: words of another topic, which the units (of
+        two characters or more) leave out. Numerals (三年) are no topic."""
         inside = set("".join(q.units))
-        return any(is_kanji(c) and c not in inside and not self._has(c) for c in q.normalized)
+        qn = q.normalized
+        katakana = katakana_words(q.raw)
+        out = []
+        for i, c in enumerate(qn):
+            if (
+                not is_kanji(c)
+                or c in inside
+                or c in NUMERAL_KANJI
+                or self._has(c)
+                or self.thesaurus.knows_char(c)
+            ):
+                continue
+            after = qn[i + 1 :]
+            stem = after[:1] and is_hiragana(after[0]) and after[0] not in PARTICLES
+            if stem and not any(after.startswith(w) for w in katakana):  # 袴れんたる is 袴 + レンタル
+                continue
+            out.append(c)
+        return tuple(dict.fromkeys(out))
 
     def _corrected(self, q: Query) -> str | None:
         """The query with its unknown words replaced by their closest spellings in the

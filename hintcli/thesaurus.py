@@ -94,6 +94,7 @@ class Thesaurus:
         self._cores_index: dict[str, list[int]] | None = None
         self._folded: dict[int, tuple[tuple[str, str], ...]] = {}
         self._recent: dict[str, frozenset[int]] = {}
+        self._chars: frozenset[str] | None = None  # every character of its words (`knows_char`)
         self._longest_core = 0  # set by _index
 
     def __len__(self) -> int:
@@ -176,6 +177,12 @@ class Thesaurus:
         longest = self._longest_core
         candidates.update(i for core in _kanji_stretches(q, longest) for i in cores.get(core, ()))
         return candidates
+
+    def knows_char(self, ch: str) -> bool:
+        """Whether any of the thesaurus's words has the character ``ch``."""
+        if self._chars is None:
+            self._chars = frozenset("".join(k for keys in self.keys for k in keys))
+        return ch in self._chars
 
     def words_in(self, normalized_query: str) -> list[tuple[str, ...]]:
         """The words of each (not `near`) entry that the query has as they are, entry by

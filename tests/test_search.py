@@ -487,6 +487,24 @@ def test_a_miss_is_searched_as_a_common_word_but_only_offered_a_rare_one(searche
     assert ("word", "評価") in [(s.kind, s.name) for s in offered.suggestions]
 
 
+def test_a_kanji_word_neither_the_report_nor_the_thesaurus_uses_is_another_topic(searcher: Searcher) -> None:
+    # 冬 and 袴, words of one kanji, are no units; unknown to the report and the thesaurus,
+    # they say the query is about something else (the report's 観光地 and 卒業 are asides).
+    for query, word, rest in (
+        ("冬におすすめの観光地", "冬", "観光地"),
+        ("卒業式の袴レンタル", "袴", "卒業式"),
+    ):
+        q = searcher.parse(query)
+        assert searcher.foreign_kanji(q) == (word,)
+        assert not searcher._has(word) and not searcher.thesaurus.knows_char(word)
+        assert searcher.known_share(q) < searcher.known_share(searcher.parse(rest))
+        assert not searcher.answer(query).results
+    # A kanji with its okurigana is a verb's stem (喋る), counted in its stretch, not as a word.
+    q = searcher.parse("お母さんばかり喋る面談")
+    assert not searcher._has("喋") and searcher.foreign_kanji(q) == ()
+    assert searcher.answer("お母さんばかり喋る面談").covered
+
+
 def test_a_miss_beside_a_kanji_the_report_never_uses_is_only_offered(searcher: Searcher) -> None:
     # 爪切 is one kanji from 大切, which the report uses often; beside 猫, which it never
     # uses, the query is about something else, and searching 大切 would answer it off-topic.
