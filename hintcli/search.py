@@ -130,6 +130,19 @@ TYPO_MIN_RATIO = 74.0  # rapidfuzz score for a spelling to count as a typo of a 
 SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion
 
 _KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
+# The kinds' names in the tool's own words (corpus.KIND_LABELS), which the report's text does
+# not use: a query word of its own among them names the kind to search (`Searcher.named_kind`).
+KIND_NAMES = {
+    normalize(name): kind
+    for kind, names in {
+        "example": ("具体例",),
+        "hint": ("支援のヒント",),
+        "suggestion": ("サジェスション", "サジェスチョン", "委員からのサジェスション"),
+        "practice": ("支援体制の具体例", "支援体制の整備に関する具体例"),
+        "story": ("素材集", "ストーリー"),
+    }.items()
+    for name in names
+}
 NUMERAL_KANJI = frozenset("〇一二三四五六七八九十百千万億")
 COUNTERS = frozenset("年歳才代回人件日週月度割時分名")  # a kanji that counts what a number before it counts
 HOW_WORDS = frozenset({"方法", "仕方", "手順", "こつ", "やりかた"})
@@ -253,12 +266,13 @@ class Answer(NamedTuple):
     """What a search found, and how honestly it answers the query (`Searcher.answer`)."""
 
     query: str  # what the user typed
-    searched: str  # what was searched: the query, or the typo-corrected query
+    searched: str  # what was searched: the query, its typo-corrected form, or "" (a kind listed)
     results: list[Result]  # all results, best first
     covered: bool  # whether some result is strong: False → 「直接扱った箇所は見つかりませんでした」
     unknown: tuple[str, ...]  # query words neither the report nor the thesaurus knows (as typed)
     correction: str | None  # the corrected query, when a typo correction was searched
     suggestions: list[Suggestion]  # 「もしかして」, when results is empty
+    kind: str | None = None  # a kind the query named as a word of its own (素材集), searched within
 
 
 class Query(NamedTuple):
@@ -727,10 +741,16 @@ class Searcher:
         (天ぷら, 明日の天気予報) nothing is returned. A keyword that finds nothing, with no
         word of another topic beside it (`foreign_kanji`), is tried once more with its mistyped
         words corrected (`correction`); if that finds nothing either, or it is not tried,
-        `suggestions` offers what is close.
+        `suggestions` offers what is close. A kind named as a word of its own (サジェスション
+        家族) is searched within, as ``kind`` would be (`named_kind`); named alone (素材集),
+        all its entries are the answer, in the report's order.
         """
         wanted = frozenset(themes) if themes is not None else None
-        q = self.parse(query)
+        named, rest = (None, query) if kind is not None else self.named_kind(query)
+        if named is not None and not rest.strip():
+            return Answer(query, "", self._of_kind(named, scene, wanted), True, (), None, [], named)
+        kind = kind or named
+        q = self.parse(rest)
         results = self._rank(q, scene, wanted, kind)
         correction = None
         if not results and len(q.units) == 1 and not self.foreign_kanji(q):
@@ -742,16 +762,38 @@ class Searcher:
                 again = self._rank(q2, scene, wanted, kind)
                 if again:
                     q, results, correction = q2, again, fixed
-        suggestions = [] if results else self.suggestions(query, parsed=q)
+        suggestions = [] if results else self.suggestions(rest, parsed=q)
         return Answer(
             query=query,
-            searched=correction or query,
+            searched=correction or rest,
             results=results,
             covered=any(r.match == Match.STRONG for r in results),
             unknown=self.unknown(q),
             correction=correction,
             suggestions=suggestions,
+            kind=named,
         )
+
+    def named_kind(self, query: str) -> tuple[str | None, str]:
+        """The kind a query names as a word of its own (素材集, サジェスション 家族), and the
+        rest of the query; (None, query) if it names none, or more than one. Only a name
+        the report's text lacks is read so (not 例 or 支援体制, which the report uses)."""
+        words = query.split()
+        kinds = {KIND_NAMES.get(normalize(w)) for w in words} - {None}
+        if len(kinds) != 1:
+            return None, query
+        return kinds.pop(), " ".join(w for w in words if normalize(w) not in KIND_NAMES)
+
+    def _of_kind(self, kind: str, scene: int | None, wanted: frozenset[str] | None) -> list[Result]:
+        """Every entry of a kind, in the report's order (then the team's): what a query
+        naming only the kind (素材集) asks for."""
+        return [
+            Result(e, 0.0, (), {})
+            for e in self.entries
+            if e.kind == kind
+            and (scene is None or e.scene == scene)
+            and (wanted is None or wanted.intersection(e.themes))
+        ]
 
     def unknown(self, q: Query) -> tuple[str, ...]:
         """The query's words (as typed) that neither the report nor the thesaurus knows,

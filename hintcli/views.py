@@ -700,10 +700,18 @@ class SearchView(NamedTuple):
     covered: bool = True  # False: no result is a strong match; doors say so first (`NOT_COVERED`)
     unknown: tuple[str, ...] = ()  # query words neither the report nor the thesaurus knows (echoed)
     correction: str | None = None  # the spelling searched instead of the query's (echoed)
+    named_kind: str | None = None  # a kind the query named (素材集), searched within
+    listed: bool = False  # the query named only the kind: its entries are listed, not ranked
 
     def notices(self) -> tuple[str, ...]:
-        """The lines every door shows above the results: a correction, and how honestly they answer."""
+        """The lines every door shows above the results: a kind the query named, a correction,
+        and how honestly they answer."""
         out = []
+        if self.named_kind is not None:
+            label = KIND_LABELS[self.named_kind]
+            out.append(
+                f"{label}をすべて報告書の順に示します" if self.listed else f"{label}の中から探しました"
+            )
         if self.correction is not None:
             out.append(f"「{self.query}」を「{self.correction}」として検索しました")
         if not self.covered and self.results:
@@ -920,8 +928,9 @@ def search_view(
         )
         for r in shown
     )
+    named = answer.kind if answer is not None else None
     blocks = []
-    if kind is None:
+    if kind is None and named is None:
         among = {r.entry.id for r in shown}
         for n in suggestion_scenes(shown, FIRST_RESULTS, SUGGESTED_SCENES):
             suggestions = corpus.scenes[n].of_kind(Kind.SUGGESTION)
@@ -944,4 +953,6 @@ def search_view(
         answer.covered if answer is not None else True,
         tuple(echo(w) for w in answer.unknown) if answer is not None else (),
         echo(answer.correction) if answer is not None and answer.correction is not None else None,
+        named,
+        named is not None and not answer.searched.strip() if answer is not None else False,
     )

@@ -324,6 +324,16 @@ def test_explain_shows_a_typo_correction(invoke: Invoke) -> None:
     assert "燃え付き → 燃え尽き" in result.stdout
 
 
+def test_a_kind_named_in_the_query_is_said_and_searched_within(invoke: Invoke) -> None:
+    listed = invoke("search", "素材集", "-n", "30", "--format", "plain")
+    assert listed.exit_code == 0 and "素材集をすべて報告書の順に示します" in listed.stdout
+    assert "st2-12" in listed.stdout
+    within = invoke("search", "サジェスション", "家族", "--format", "plain")
+    assert within.exit_code == 0 and "委員からのサジェスションの中から探しました" in within.stdout
+    found = search_json(invoke, "サジェスション", "家族")
+    assert found and {item["kind"] for item in found} == {"suggestion"}
+
+
 def test_explain_in_json(invoke: Invoke) -> None:
     found = search_json(invoke, "しんどい", "--explain", "-n", "5")
     for item in found:

@@ -15,6 +15,7 @@ from hintcli.search import (
     CORRECTION_MIN_DF,
     GRAMMAR_IDF_CAP,
     K1,
+    KIND_NAMES,
     STRONG_IDF,
     VARIETY,
     W_BIGRAM,
@@ -485,6 +486,27 @@ def test_a_miss_is_searched_as_a_common_word_but_only_offered_a_rare_one(searche
     offered = searcher.answer("株価")
     assert offered.correction is None and not offered.results
     assert ("word", "評価") in [(s.kind, s.name) for s in offered.suggestions]
+
+
+def test_a_kind_named_as_a_word_of_its_own_is_searched_within(searcher: Searcher) -> None:
+    # The tool's names for the kinds (素材集, サジェスション) are not the report's words:
+    # typed on their own, they name what to search in, not a topic.
+    for name in KIND_NAMES:
+        assert not searcher._has(name), name
+    a = searcher.answer("サジェスション 家族")
+    assert a.kind == "suggestion" and a.searched == "家族" and a.results
+    assert [r.entry.id for r in a.results] == [
+        r.entry.id for r in searcher.answer("家族", kind="suggestion").results
+    ]
+    listed = searcher.answer("素材集")
+    stories = [e.id for e in searcher.entries if e.kind == "story"]
+    assert listed.kind == "story" and listed.covered and [r.entry.id for r in listed.results] == stories
+    assert [r.entry.id for r in searcher.answer("素材集", scene=1).results] == []
+    # Inside a sentence, or beside another kind's name, it is a word like any other.
+    for query in ("素材集を読みたい", "素材集 サジェスション"):
+        assert searcher.answer(query).kind is None
+    # An explicit kind wins: the name is then searched as a word.
+    assert searcher.answer("素材集", kind="hint").kind is None
 
 
 def test_a_kanji_word_neither_the_report_nor_the_thesaurus_uses_is_another_topic(searcher: Searcher) -> None:
