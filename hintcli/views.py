@@ -848,6 +848,8 @@ def explanation(result: "Result", spell: Callable[[str], str], terms: Sequence["
     the score; スコア: the parts of the score. ``spell`` writes a normalized term as
     the report does (`Searcher.spelling`); ``terms`` are the parsed query's terms.
     """
+    from .text import normalize
+
     # A match found only in hintcli's index phrases for the entry (cues.py) is named apart:
     # the other rows speak of the report's text.
     cued = sum(h.score for h in result.hits if h.indexed)
@@ -855,7 +857,14 @@ def explanation(result: "Result", spell: Callable[[str], str], terms: Sequence["
     result = result._replace(hits=tuple(h for h in result.hits if not h.indexed))
     own = []
     for word, score, fragments in _own_words(result, terms, spell):
-        written = [w for w in _in_text(result.entry.text, fragments) if w != word.strip("「」")]
+        # The text's own spellings of the word; a piece of the word as shown says nothing more.
+        typed = word.strip("「」")
+        shown = normalize(typed)
+        written = [
+            w
+            for w in _in_text(result.entry.text, fragments)
+            if w != typed and not (normalize(w) in shown and normalize(w) != shown)
+        ]
         where = f"（本文: {'、'.join(written[:3])}）" if written else ""
         own.append(f"{word} {score:.2f}{where}")
     thesaurus = _by_word(

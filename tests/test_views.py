@@ -92,3 +92,19 @@ def test_only_long_lived_commands_keep_the_garbage_collector() -> None:
     assert _command_named(["--color", "never", "serve", "--port", "1"]) == "serve" in LONG_LIVED
     assert _command_named(["search", "serve"]) not in LONG_LIVED
     assert _command_named([]) is None
+
+
+def test_explain_names_only_spellings_the_word_shown_does_not_have() -> None:
+    from hintcli import store
+
+    # ケース is matched through けーす, けー and ーす; the text's ス, a piece of the word as
+    # shown, is no other spelling of it (it read 「ケース 4.34（本文: す）」).
+    searcher = store.load_searcher()
+    query = "大きな地震のあと連絡が取れなくなったケース"
+    result = next(r for r in searcher.search(query, limit=None) if r.entry.id == "s6-h4")
+    rows = dict(views.explanation(result, searcher.spelling, searcher.parse(query).terms).rows)
+    assert rows["一致した語"].startswith("ケース ") and "本文" not in rows["一致した語"].split("、")[0]
+    # The report's own spelling of the word typed is still named (障がい: the text's 障害).
+    result = next(r for r in searcher.search("障がい", limit=None) if "障害" in r.entry.text)
+    rows = dict(views.explanation(result, searcher.spelling, searcher.parse("障がい").terms).rows)
+    assert "（本文: 障害" in rows["一致した語"]
