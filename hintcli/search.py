@@ -810,6 +810,7 @@ class Searcher:
             )
         ]
         out += [n for n in q.near if not any(n in u for u in out)]
+        out += [c for c in self.foreign_kanji(q) if c not in out]
         if q.single_word and out == [q.units[0]] and q.units[0] not in q.words:
             return (q.raw.strip(),)  # a stem stands for the whole word typed (天ぷら)
         return tuple(as_typed(q.raw, u) for u in out)
@@ -1204,8 +1205,13 @@ class Searcher:
         qn = normalize(query[:MAX_QUERY_CHARS])
         if not qn:
             return []
+        q = parsed or self.parse(query)
+        if self.foreign_kanji(q):
+            # A query with a word of another topic (猫の爪切り, 袴レンタル) made no slip, and
+            # a theme that looks alike (メンタル for レンタル) is chance: its unknown words are named.
+            return []
         out: list[Suggestion] = []
-        for u in (parsed or self.parse(query)).units:
+        for u in q.units:
             fix = self.closest_word(u) if len(u) >= 3 else None
             words = [fix] if fix else [w for w, _ in self.word_suggestions(u)]
             out += [Suggestion("word", self.spelling(w)) for w in words]

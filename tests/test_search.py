@@ -527,7 +527,7 @@ def test_a_kanji_word_neither_the_report_nor_the_thesaurus_uses_is_another_topic
     assert searcher.answer("お母さんばかり喋る面談").covered
 
 
-def test_a_miss_beside_a_kanji_the_report_never_uses_is_only_offered(searcher: Searcher) -> None:
+def test_a_miss_beside_a_word_of_another_topic_is_not_searched_corrected(searcher: Searcher) -> None:
     # 爪切 is one kanji from 大切, which the report uses often; beside 猫, which it never
     # uses, the query is about something else, and searching 大切 would answer it off-topic.
     assert not searcher._has("猫") and searcher.parse("猫の爪切りのコツ").units == ("爪切",)
@@ -535,7 +535,8 @@ def test_a_miss_beside_a_kanji_the_report_never_uses_is_only_offered(searcher: S
     assert alone.correction == "大切" and alone.results
     beside = searcher.answer("猫の爪切りのコツ")
     assert beside.correction is None and not beside.results
-    assert "大切" in [s.name for s in beside.suggestions]
+    # Nor is a spelling offered for it: the words the report lacks are named instead.
+    assert beside.suggestions == [] and "猫" in beside.unknown
     # A slip beside the report's own words is still searched corrected.
     assert searcher.answer("訪門の仕方").correction == "訪問の仕方"
 
