@@ -251,25 +251,27 @@ OFF_TOPIC_FLOORS = {
 # Topics the report does not treat (query, "notcovered", missing words): at least this
 # many of 20 get no strong result, and at least this many name a missing word as unknown.
 # -3 was measured once before the near-topic rules of its round: 9 and 14.
+# The near entries of round 7 (訪問看護, 服薬, 昼夜逆転, ヤングケアラー, 通信制, 孤独死, 自立支援医療,
+# LGBT: topics the report never names) raised these to 14-18 and 15-19 of 20; the floors are one less.
 NOT_COVERED_FLOORS = {
-    "notcovered.tsv": (12, 14),
-    "notcovered-2.tsv": (12, 14),
-    "notcovered-3.tsv": (14, 14),
-    "notcovered-4.tsv": (11, 14),  # measured once, held out: 12 and 15
-    "notcovered-5.tsv": (12, 14),  # measured once, held out: 13 and 15
-    "notcovered-6.tsv": (12, 14),  # measured once, held out: 13 and 15
-    "notcovered-7.tsv": (13, 14),  # measured once, held out: 14 and 15
-    "notcovered-8.tsv": (10, 12),  # measured once, held out: 11 and 13
-    "notcovered-9.tsv": (15, 15),  # measured once, held out: 16 and 16
-    "notcovered-10.tsv": (14, 14),  # measured once, held out: 15 and 15
-    "notcovered-11.tsv": (13, 14),  # measured once, held out: 14 and 15 (the code before the index: the same)
-    "notcovered-12.tsv": (10, 11),  # measured once, held out: 11 and 12 (likewise)
-    "notcovered-13.tsv": (11, 13),  # measured once, held out: 12 and 14 (likewise)
-    "notcovered-14.tsv": (9, 11),  # measured once, held out: 10 and 12 (likewise)
-    "notcovered-15.tsv": (10, 11),  # measured once, held out: 11 and 12 (the code before the index: the same)
-    "notcovered-16.tsv": (13, 12),  # measured once, held out: 14 and 13 (likewise)
-    "notcovered-17.tsv": (11, 12),  # measured once, held out: 12 and 13 (the code at 33bcc15: the same)
-    "notcovered-18.tsv": (11, 14),  # measured once, held out: 12 and 15 (likewise)
+    "notcovered.tsv": (16, 16),
+    "notcovered-2.tsv": (14, 17),
+    "notcovered-3.tsv": (14, 15),
+    "notcovered-4.tsv": (16, 18),  # measured once, held out: 12 and 15
+    "notcovered-5.tsv": (15, 16),  # measured once, held out: 13 and 15
+    "notcovered-6.tsv": (15, 16),  # measured once, held out: 13 and 15
+    "notcovered-7.tsv": (16, 17),  # measured once, held out: 14 and 15
+    "notcovered-8.tsv": (14, 15),  # measured once, held out: 11 and 13
+    "notcovered-9.tsv": (17, 17),  # measured once, held out: 16 and 16
+    "notcovered-10.tsv": (17, 17),  # measured once, held out: 15 and 15
+    "notcovered-11.tsv": (17, 18),  # measured once, held out: 14 and 15 (the code before the index: the same)
+    "notcovered-12.tsv": (13, 14),  # measured once, held out: 11 and 12 (likewise)
+    "notcovered-13.tsv": (16, 18),  # measured once, held out: 12 and 14 (likewise)
+    "notcovered-14.tsv": (14, 15),  # measured once, held out: 10 and 12 (likewise)
+    "notcovered-15.tsv": (14, 14),  # measured once, held out: 11 and 12 (the code before the index: the same)
+    "notcovered-16.tsv": (16, 15),  # measured once, held out: 14 and 13 (likewise)
+    "notcovered-17.tsv": (15, 15),  # measured once, held out: 12 and 13 (the code at 33bcc15: the same)
+    "notcovered-18.tsv": (15, 17),  # measured once, held out: 12 and 15 (likewise)
 }
 # The same sets counted with a second reader's judgements too (judged-N.tsv: the top 5 of search
 # at 98d4267, graded blind; a grade-2 passage is right as well as the writer's answers). Measured:
