@@ -219,25 +219,25 @@ FLOORS = {
 # Off-topic sets (query, "off", "-"): at least this many find nothing. offtopic-2 was
 # held out (26 of 30 when first measured); offtopic-1 was tuned on (24 of 30).
 OFF_TOPIC_FLOORS = {
-    "offtopic-1.tsv": 28,
-    "offtopic-2.tsv": 28,
-    "offtopic-3.tsv": 27,
+    "offtopic-1.tsv": 29,
+    "offtopic-2.tsv": 29,
+    "offtopic-3.tsv": 28,
     "offtopic-4.tsv": 22,
-    "offtopic-5.tsv": 23,
-    "offtopic-6.tsv": 20,
-    "offtopic-7.tsv": 20,
-    "offtopic-8.tsv": 18,
+    "offtopic-5.tsv": 24,
+    "offtopic-6.tsv": 22,
+    "offtopic-7.tsv": 21,
+    "offtopic-8.tsv": 19,
     "offtopic-9.tsv": 19,
     "offtopic-10.tsv": 23,
     "offtopic-11.tsv": 22,
     "offtopic-12.tsv": 22,
-    "offtopic-13.tsv": 24,
-    "offtopic-14.tsv": 21,
+    "offtopic-13.tsv": 25,
+    "offtopic-14.tsv": 22,
     "offtopic-15.tsv": 22,
-    "offtopic-16.tsv": 21,
+    "offtopic-16.tsv": 22,
     "offtopic-17.tsv": 21,
-    "offtopic-18.tsv": 24,
-    "offtopic-19.tsv": 23,
+    "offtopic-18.tsv": 25,
+    "offtopic-19.tsv": 24,
 }  # first measured, held out: -3 24 of 30; -4 21 of 26 and -5 19 of 26 (half of each built of the report's
 # everyday words). After the everyday-sense review of the thesaurus: 29, 29, 28, 23, 24. -6 was measured
 # once, held out, after that review: 19 of 26; 21 once corrections to rare words were only offered.
@@ -248,6 +248,8 @@ OFF_TOPIC_FLOORS = {
 # -14 and -15, written with -22 and -23: 22 and 23 of 26 (likewise the same); -16 and -17,
 # written with -24 and -25: 22 and 22 of 26 (likewise); -18 and -19, written with -26 and -27:
 # 25 and 24 of 26 (the code at 33bcc15: the same).
+# A word of one kanji that neither the report nor the thesaurus uses (冬, 猫, 袴) then counted
+# as another topic: 460 of 506 over all these sets; the floors are one under each set's count.
 # Topics the report does not treat (query, "notcovered", missing words): at least this
 # many of 20 get no strong result, and at least this many name a missing word as unknown.
 # -3 was measured once before the near-topic rules of its round: 9 and 14.
