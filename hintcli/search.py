@@ -130,19 +130,6 @@ TYPO_MIN_RATIO = 74.0  # rapidfuzz score for a spelling to count as a typo of a 
 SUGGEST_MIN = 55.0  # closeness (0-100) for a did-you-mean suggestion
 
 _KATAKANA_WORD_RE = re.compile(r"[ァ-ヴー]{2,}")
-# The kinds' names in the tool's own words (corpus.KIND_LABELS), which the report's text does
-# not use: a query word of its own among them names the kind to search (`Searcher.named_kind`).
-KIND_NAMES = {
-    normalize(name): kind
-    for kind, names in {
-        "example": ("具体例",),
-        "hint": ("支援のヒント",),
-        "suggestion": ("サジェスション", "サジェスチョン", "委員からのサジェスション"),
-        "practice": ("支援体制の具体例", "支援体制の整備に関する具体例"),
-        "story": ("素材集", "ストーリー"),
-    }.items()
-    for name in names
-}
 NUMERAL_KANJI = frozenset("〇一二三四五六七八九十百千万億")
 COUNTERS = frozenset("年歳才代回人件日週月度割時分名")  # a kanji that counts what a number before it counts
 HOW_WORDS = frozenset({"方法", "仕方", "手順", "こつ", "やりかた"})
@@ -340,6 +327,7 @@ class Searcher:
         self._counts: dict[str, int] = {}
         self._spelled: dict[str, list[tuple[float, str]]] = {}
         self._names: list[tuple[Suggestion, list[str]]] | None = None
+        self._kind_names: dict[str, str] | None = None
         self._segments = segments
         # hintcli's index phrases (cues.py), one string apart from the report's: they add to
         # an entry's score (`_rank`), never to what the report is said to know (`_has`,
@@ -778,11 +766,26 @@ class Searcher:
         """The kind a query names as a word of its own (素材集, サジェスション 家族), and the
         rest of the query; (None, query) if it names none, or more than one. Only a name
         the report's text lacks is read so (not 例 or 支援体制, which the report uses)."""
+        names = self.kind_names()
         words = query.split()
-        kinds = {KIND_NAMES.get(normalize(w)) for w in words} - {None}
+        kinds = {names.get(normalize(w)) for w in words} - {None}
         if len(kinds) != 1:
             return None, query
-        return kinds.pop(), " ".join(w for w in words if normalize(w) not in KIND_NAMES)
+        return kinds.pop(), " ".join(w for w in words if normalize(w) not in names)
+
+    def kind_names(self) -> dict[str, str]:
+        """The kinds' Japanese names (`lookup.KIND_WORDS`: 素材集, サジェスション …), normalized,
+        that the report's text does not have, each with its kind."""
+        if self._kind_names is None:
+            from .lookup import KIND_WORDS
+
+            self._kind_names = {
+                normalize(name): str(kind)
+                for kind, names in KIND_WORDS.items()
+                for name in names
+                if not name.isascii() and not self._has(normalize(name))
+            }
+        return self._kind_names
 
     def _of_kind(self, kind: str, scene: int | None, wanted: frozenset[str] | None) -> list[Result]:
         """Every entry of a kind, in the report's order (then the team's): what a query
