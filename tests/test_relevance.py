@@ -215,6 +215,15 @@ FLOORS = {
         ("keywords", 0.97, 0.97, 0.97),
         ("situations", 0.72, 0.89, 0.78),
     ],
+    # Written blind while round 7 went on, measured once after its last change to search
+    # (10a6fb9): keywords 0.95 / 1.00 / 0.97, situations 0.73 / 0.98 / 0.84 (one answer spelled
+    # as the corpus has it). The code at the round's start (33bcc15): the same but situations
+    # 0.72 / 0.98 / 0.83.
+    "queries-28.tsv": [
+        ("all", 0.79, 0.96, 0.86),
+        ("keywords", 0.92, 0.97, 0.94),
+        ("situations", 0.70, 0.95, 0.81),
+    ],
 }
 # Off-topic sets (query, "off", "-"): at least this many find nothing. offtopic-2 was
 # held out (26 of 30 when first measured); offtopic-1 was tuned on (24 of 30).
@@ -238,6 +247,7 @@ OFF_TOPIC_FLOORS = {
     "offtopic-17.tsv": 21,
     "offtopic-18.tsv": 25,
     "offtopic-19.tsv": 24,
+    "offtopic-20.tsv": 25,  # measured once, held out, at 10a6fb9: 26 of 26 (the code at 33bcc15: 25)
 }  # first measured, held out: -3 24 of 30; -4 21 of 26 and -5 19 of 26 (half of each built of the report's
 # everyday words). After the everyday-sense review of the thesaurus: 29, 29, 28, 23, 24. -6 was measured
 # once, held out, after that review: 19 of 26; 21 once corrections to rare words were only offered.
@@ -274,6 +284,7 @@ NOT_COVERED_FLOORS = {
     "notcovered-16.tsv": (16, 15),  # measured once, held out: 14 and 13 (likewise)
     "notcovered-17.tsv": (15, 15),  # measured once, held out: 12 and 13 (the code at 33bcc15: the same)
     "notcovered-18.tsv": (15, 17),  # measured once, held out: 12 and 15 (likewise)
+    "notcovered-19.tsv": (14, 15),  # measured once, held out, at 10a6fb9: 15 and 16 (at 33bcc15: 13 and 14)
 }
 # The same sets counted with a second reader's judgements too (judged-N.tsv: the top 5 of search
 # at 98d4267, graded blind; a grade-2 passage is right as well as the writer's answers). Measured:
